@@ -1,0 +1,58 @@
+"""irgraph: a research-intervention knowledge graph for HIV immune restoration.
+
+The public API, usable from Python and notebooks::
+
+    >>> import irgraph
+    >>> graph = irgraph.load_graph()
+    >>> report = irgraph.validate(irgraph.load())
+    >>> report.conforms
+    True
+
+A research and education tool, not medical advice.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("irgraph")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+from .build import BuildResult, build
+from .errors import IrgraphError, LoadError, QueryError, QueryTimeout, UsageError, ValidationFailed
+from .export import to_jsonld, to_ntriples, to_turtle, write_atomic
+from .load import LoadedGraph, load, load_graph
+from .namespaces import IR, IRG, compact, expand, prefixes
+from .network import to_networkx
+from .report import Problem, Report
+from .validate import validate
+from .visualize import to_html
+
+__all__ = [
+    "IR",
+    "IRG",
+    "BuildResult",
+    "IrgraphError",
+    "LoadError",
+    "LoadedGraph",
+    "Problem",
+    "QueryError",
+    "QueryTimeout",
+    "Report",
+    "UsageError",
+    "ValidationFailed",
+    "__version__",
+    "build",
+    "compact",
+    "expand",
+    "load",
+    "load_graph",
+    "prefixes",
+    "to_html",
+    "to_jsonld",
+    "to_networkx",
+    "to_ntriples",
+    "to_turtle",
+    "validate",
+    "write_atomic",
+]

@@ -1,0 +1,68 @@
+"""The main job: load, validate, and write the graph as Turtle, JSON-LD and HTML.
+
+Everything is rendered in memory first and written only when all of it
+succeeded; each file is written atomically, so a failed or interrupted build
+leaves the previous files as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import saved_query
+from .errors import ValidationFailed
+from .export import to_jsonld, to_turtle, write_atomic
+from .load import load
+from .report import Report
+from .store import DEFAULT_STORE
+from .validate import validate
+from .visualize import to_html
+
+OUTPUT_NAMES = ("irgraph.ttl", "irgraph.jsonld", "irgraph.html")
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote and counted."""
+
+    out_dir: Path
+    files: list[Path]
+    triples: int
+    counts: dict[str, int]
+    report: Report = field(default_factory=Report)
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{self.counts.get(k, 0)} {k}" for k in ("interventions", "studies", "findings", "claims", "sources"))
+        written = "\n".join(f"  {path}" for path in self.files)
+        warnings = len(self.report.warnings)
+        note = f"\n{warnings} warning{'s' if warnings != 1 else ''} (run 'irgraph validate' to see them)" if warnings else ""
+        return f"{self.triples} triples: {counts}\nwrote:\n{written}{note}"
+
+
+def count_entities(graph) -> dict[str, int]:
+    """Interventions, studies, findings, claims and sources in ``graph``."""
+    rows = graph.query(saved_query("summary-counts").text)
+    return {str(row.kind): int(row[1]) for row in rows}
+
+
+def build(out_dir: str | Path = "build", extra_data: Iterable[str | Path] = (), *, store: str = DEFAULT_STORE) -> BuildResult:
+    """Load and validate the graph, then write ``irgraph.ttl``, ``irgraph.jsonld`` and ``irgraph.html``.
+
+    Raises :class:`~irgraph.errors.LoadError` (a file did not parse) or
+    :class:`~irgraph.errors.ValidationFailed` (the data breaks the contract);
+    in both cases no output file is touched.
+    """
+    loaded = load(extra_data, store=store)
+    report = validate(loaded)
+    if not report.conforms:
+        raise ValidationFailed(report)
+    outputs = {
+        "irgraph.ttl": to_turtle(loaded.graph),
+        "irgraph.jsonld": to_jsonld(loaded.graph),
+        "irgraph.html": to_html(loaded.graph),
+    }
+    out = Path(out_dir)
+    written = [write_atomic(out / name, outputs[name]) for name in OUTPUT_NAMES]
+    return BuildResult(out, written, len(loaded.graph), count_entities(loaded.graph), report)

@@ -1,0 +1,58 @@
+"""The one error hierarchy of irgraph.
+
+Library code raises these; the CLI turns each into a readable message and the
+exit code documented in the README (``exit_code``). Nothing here prints.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .report import Report
+
+
+class IrgraphError(Exception):
+    """Base class of every error irgraph raises on purpose.
+
+    ``exit_code`` is what the command line exits with; 2 means a usage or
+    load problem (see README, "Exit codes").
+    """
+
+    exit_code = 2
+
+
+class UsageError(IrgraphError):
+    """A request that cannot be carried out as asked (bad option, unknown term)."""
+
+
+class LoadError(IrgraphError):
+    """Input files could not be read or parsed; nothing was loaded.
+
+    ``report`` holds one finding per problem (file, line, column, message).
+    """
+
+    def __init__(self, message: str, report: "Report | None" = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class ValidationFailed(IrgraphError):
+    """The data loaded but does not meet the contract (SHACL, vocabulary, checks)."""
+
+    exit_code = 1
+
+    def __init__(self, report: "Report") -> None:
+        errors = len(report.errors)
+        super().__init__(f"the data is not valid: {errors} problem{'s' if errors != 1 else ''} found")
+        self.report = report
+
+
+class QueryError(IrgraphError):
+    """A SPARQL query that cannot be run: syntax error, refused feature, bad parameter."""
+
+
+class QueryTimeout(IrgraphError):
+    """A query ran longer than its time limit and was stopped."""
+
+    exit_code = 3

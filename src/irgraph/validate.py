@@ -1,0 +1,200 @@
+"""Validate the loaded graph against the contract and report every problem.
+
+Three checks, all reported together as one :class:`~irgraph.report.Report`:
+
+1. SHACL (pySHACL) with ``ontology/shapes.ttl``;
+2. vocabulary: every ``irg:`` term used must be declared by the ontology, and
+   every ``ir:`` node that is pointed at must be defined somewhere;
+3. the ``*-violation.rq`` queries, which must return no rows.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+
+import pyshacl
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from .catalog import violation_checks
+from .load import LoadedGraph
+from .namespaces import IR_URI, IRG_URI, compact, declared_terms
+from .report import ERROR, WARNING, Problem, Report
+from .resources import shapes_file
+
+_SEVERITY = {SH.Violation: ERROR, SH.Warning: WARNING, SH.Info: WARNING}
+
+
+@cache
+def shapes_graph() -> Graph:
+    """The SHACL shapes, parsed once."""
+    return Graph().parse(shapes_file(), format="turtle")
+
+
+def _label(graph: Graph, node) -> str:
+    for label in graph.objects(node, RDFS.label):
+        if isinstance(label, Literal):
+            return str(label)
+    return ""
+
+
+def _files(loaded: LoadedGraph, node) -> tuple[str, ...]:
+    files = loaded.origins.get(node)
+    if files:
+        return tuple(sorted(files))
+    # A node that is only pointed at: name the files that point at it.
+    return tuple(sorted({f for s in loaded.graph.subjects(None, node) for f in loaded.origins.get(s, ())}))
+
+
+def _using_files(loaded: LoadedGraph, term, subject) -> tuple[str, ...]:
+    """The files that use ``term`` and describe ``subject``: where the faulty triple is."""
+    using = loaded.term_origins.get(str(term), set())
+    both = using & set(loaded.origins.get(subject, ()))
+    return tuple(sorted(both or using)) or _files(loaded, subject)
+
+
+def _term(node) -> str:
+    return compact(str(node)) if isinstance(node, URIRef) else str(node)
+
+
+def shacl_problems(loaded: LoadedGraph) -> list[Problem]:
+    """Run pySHACL and turn each validation result into a :class:`Problem`."""
+    _conforms, results, _text = pyshacl.validate(
+        loaded.graph,
+        shacl_graph=shapes_graph(),
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        meta_shacl=False,
+        advanced=True,
+    )
+    # only top-level results: nested sh:detail results repeat what their parent says
+    top_level = [r for report in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(report, SH.result)]
+    return [_shacl_problem(loaded, results, result) for result in top_level]
+
+
+def _shacl_problem(loaded: LoadedGraph, results: Graph, result) -> Problem:
+    focus = results.value(result, SH.focusNode)
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    message = results.value(result, SH.resultMessage)
+    severity = results.value(result, SH.resultSeverity)
+    shape = results.value(result, SH.sourceShape)
+    shape_name = _term(shape) if isinstance(shape, URIRef) else ""
+    if not shape_name:  # an inline property shape: name the node shape that holds it
+        parent = next(shapes_graph().subjects(SH.property, shape), None)
+        shape_name = _term(parent) if isinstance(parent, URIRef) else ""
+    return Problem(
+        severity=_SEVERITY.get(severity, ERROR),
+        kind="shacl",
+        message=str(message) if message is not None else "does not conform to the shapes",
+        focus=str(focus),
+        label=_label(loaded.graph, focus),
+        path=_term(path) if path is not None else "",
+        value=_term(value) if value is not None else "",
+        files=_files(loaded, focus),
+        hint=f"see shape {shape_name} in ontology/shapes.ttl" if shape_name else "",
+        shape=shape_name,
+    )
+
+
+def vocabulary_problems(loaded: LoadedGraph) -> list[Problem]:
+    """Undeclared ``irg:`` terms and ``ir:`` nodes that are pointed at but never defined."""
+    declared = declared_terms()
+    graph = loaded.graph
+    problems = []
+    used_irg: dict[URIRef, set] = {}
+    pointed_ir: dict[URIRef, set] = {}
+    for s, p, o in graph:
+        for term in (s, p, o):
+            if isinstance(term, URIRef) and str(term).startswith(IRG_URI):
+                used_irg.setdefault(term, set()).add(s)
+        if isinstance(o, URIRef) and str(o).startswith(IR_URI):
+            pointed_ir.setdefault(o, set()).add(s)
+    for term, subjects in sorted(used_irg.items()):
+        local = str(term)[len(IRG_URI):]
+        if local in declared:
+            continue
+        close = difflib.get_close_matches(local, declared, n=3)
+        for subject in sorted(subjects, key=str):
+            problems.append(
+                Problem(
+                    severity=ERROR,
+                    kind="undeclared-term",
+                    message=f"irg:{local} is not declared in the ontology",
+                    focus=str(subject),
+                    label=_label(graph, subject),
+                    value=f"irg:{local}",
+                    files=_using_files(loaded, term, subject),
+                    hint=(f"did you mean {', '.join('irg:' + c for c in close)}?" if close else
+                          "use a term from ontology/irgraph.ttl, or declare the new term there"),
+                )
+            )
+    defined = {s for s in graph.subjects(RDF.type, None)}
+    ir_nodes = sorted((s for s in defined if str(s).startswith(IR_URI)), key=str)
+    for node, subjects in sorted(pointed_ir.items()):
+        if node in defined:
+            continue
+        close = difflib.get_close_matches(str(node), [str(n) for n in ir_nodes], n=3)
+        for subject in sorted(subjects, key=str):
+            problems.append(
+                Problem(
+                    severity=ERROR,
+                    kind="undefined-node",
+                    message=f"{compact(str(node))} is pointed at but never defined (it has no rdf:type)",
+                    focus=str(subject),
+                    label=_label(graph, subject),
+                    value=compact(str(node)),
+                    files=_using_files(loaded, node, subject),
+                    hint=(f"did you mean {', '.join(compact(c) for c in close)}?" if close else
+                          "define the node with an rdf:type and an rdfs:label, or fix the name"),
+                )
+            )
+    return problems
+
+
+def check_problems(loaded: LoadedGraph) -> list[Problem]:
+    """Rows returned by the ``*-violation.rq`` checks; each row is one problem.
+
+    A check selects ``?node`` (the node at fault) and may select ``?property``
+    and ``?value``.
+    """
+    problems = []
+    for check in violation_checks():
+        for row in loaded.graph.query(check.text):
+            fields = row.asdict()
+            node = fields.get("node")
+            problems.append(
+                Problem(
+                    severity=ERROR,
+                    kind="check",
+                    message=check.title,
+                    focus=str(node) if node is not None else "",
+                    label=_label(loaded.graph, node) if node is not None else "",
+                    path=_term(fields["property"]) if "property" in fields else "",
+                    value=_term(fields["value"]) if "value" in fields else "",
+                    files=_files(loaded, node) if node is not None else (),
+                    hint=f"{check.description} (check {check.name}.rq)",
+                    shape=check.name,
+                )
+            )
+    return problems
+
+
+def validate(loaded: LoadedGraph) -> Report:
+    """Every problem with the loaded graph, errors and warnings.
+
+    >>> from irgraph import load
+    >>> validate(load()).conforms
+    True
+    """
+    report = Report(checked_files=list(loaded.files))
+    shacl = shacl_problems(loaded)
+    report.extend(shacl)
+    report.extend(vocabulary_problems(loaded))
+    # The checks also run against remote stores where SHACL cannot; here a node
+    # that SHACL already flagged needs no second, vaguer message.
+    flagged = {p.focus for p in shacl if p.severity == ERROR}
+    report.extend(p for p in check_problems(loaded) if p.focus not in flagged)
+    return report

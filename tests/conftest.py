@@ -1,0 +1,91 @@
+"""Shared fixtures: the loaded bundled graph, a CLI runner, a network blocker."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import irgraph
+from irgraph.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+PREFIXES = """\
+@prefix irg: <https://w3id.org/irgraph/ontology#> .
+@prefix ir: <https://w3id.org/irgraph/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+"""
+
+
+@pytest.fixture(scope="session")
+def loaded():
+    """The bundled data, loaded once on the default store (read-only in tests)."""
+    return irgraph.load()
+
+
+@pytest.fixture(scope="session")
+def graph(loaded):
+    return loaded.graph
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner):
+    """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
+
+    def run(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """A function writing Turtle (with the project's prefixes) into a fresh data folder."""
+    folder = tmp_path / "my-data"
+    folder.mkdir()
+
+    def write(name: str, body: str, *, prefixes: bool = True) -> Path:
+        path = folder / name
+        path.write_text((PREFIXES if prefixes else "") + body, encoding="utf-8")
+        return folder
+
+    return write
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Fail any attempt to open a network connection other than loopback."""
+    attempts = []
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and (host.startswith("127.") or host in ("::1", "localhost")) or self.family == socket.AF_UNIX:
+            return real_connect(self, address)
+        attempts.append(address)
+        raise OSError(f"network blocked in tests: {address!r}")
+
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        if host in (None, "localhost") or str(host).startswith("127.") or host == "::1":
+            return real_getaddrinfo(host, *args, **kwargs)
+        attempts.append(host)
+        raise OSError(f"DNS blocked in tests: {host!r}")
+
+    real_getaddrinfo = socket.getaddrinfo
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    return attempts

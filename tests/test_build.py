@@ -1,0 +1,102 @@
+"""`irgraph build`: valid outputs, a truthful summary, deterministic bytes, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+import irgraph
+from irgraph.store import memory_copy
+
+from .conftest import FIXTURES
+
+BAD = 'ir:x rdfs:label "unterminated .\n'
+
+
+def test_build_writes_three_files_and_a_truthful_summary(invoke, tmp_path, graph):
+    out = tmp_path / "out"
+    result = invoke("build", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["irgraph.html", "irgraph.jsonld", "irgraph.ttl"]
+    # count independently, with rdflib's own engine on a plain copy
+    plain = memory_copy(graph)
+    def count(cls):
+        return len(set(plain.query(
+            f"SELECT DISTINCT ?n WHERE {{ ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <https://w3id.org/irgraph/ontology#{cls}> . ?n a ?t }}")))
+    expected = (f"{len(plain)} triples: {count('Intervention')} interventions, {count('ClinicalStudy')} studies, "
+                f"{count('Finding')} findings, {count('Claim')} claims, {count('Source')} sources")
+    assert expected in result.output
+    assert count("Intervention") >= 12 and count("Finding") >= 20
+
+
+def test_outputs_are_the_graph(tmp_path, graph):
+    irgraph.build(tmp_path)
+    plain = memory_copy(graph)
+    assert isomorphic(Graph().parse(tmp_path / "irgraph.ttl", format="turtle"), plain)
+    assert isomorphic(Graph().parse(tmp_path / "irgraph.jsonld", format="json-ld"), plain)
+    html = (tmp_path / "irgraph.html").read_text(encoding="utf-8")
+    assert "not medical advice" in html and "vis.Network" in html
+
+
+def test_build_twice_gives_identical_bytes(tmp_path):
+    irgraph.build(tmp_path / "a")
+    irgraph.build(tmp_path / "b")
+    for name in ("irgraph.ttl", "irgraph.jsonld", "irgraph.html"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_turtle_is_identical_across_processes(tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "irgraph", "build", "--out", str(out)], check=True, env=env, capture_output=True)
+        outputs.append((out / "irgraph.ttl").read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_failed_build_leaves_previous_outputs_intact(invoke, tmp_path, data_dir):
+    out = tmp_path / "out"
+    assert invoke("build", "--out", out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    folder = data_dir("broken.ttl", BAD)
+    result = invoke("build", "--out", out, "--data", folder)
+    assert result.exit_code == 2
+    assert "broken.ttl:8" in result.output and "Traceback" not in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_invalid_data_writes_nothing_and_exits_1(invoke, tmp_path, data_dir):
+    out = tmp_path / "out"
+    folder = data_dir("unsourced.ttl", 'ir:lonely a irg:Claim ; rdfs:label "Lonely claim"@en .\n')
+    result = invoke("build", "--out", out, "--data", folder)
+    assert result.exit_code == 1
+    assert "Lonely claim" in result.output
+    assert not out.exists()
+
+
+def test_interrupted_write_leaves_old_file_and_no_temporary(tmp_path, monkeypatch):
+    irgraph.build(tmp_path)
+    before = (tmp_path / "irgraph.html").read_bytes()
+
+    import irgraph.export as export
+
+    real_fsync = os.fsync
+    calls = {"n": 0}
+
+    def crash_on_third(fd):
+        calls["n"] += 1
+        if calls["n"] == 3:  # the HTML file: Turtle and JSON-LD went through
+            raise KeyboardInterrupt("interrupted")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(export.os, "fsync", crash_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        irgraph.build(tmp_path, [FIXTURES / "valid"])
+    assert (tmp_path / "irgraph.html").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
