@@ -25,6 +25,7 @@ from .load import LoadedGraph, load, load_graph
 from .namespaces import IR, IRG, compact, expand, prefixes
 from .network import to_networkx
 from .report import Problem, Report
+from .terms import resolve as resolve_term
 from .validate import validate
 from .visualize import to_html
 
@@ -48,6 +49,7 @@ __all__ = [
     "load",
     "load_graph",
     "prefixes",
+    "resolve_term",
     "to_html",
     "to_jsonld",
     "to_networkx",
