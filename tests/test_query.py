@@ -1,0 +1,337 @@
+"""The SPARQL layer: catalog answers, safety, parameters, formats, errors, engines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.sparql.results.jsonresults import JSONResultParser
+
+import irgraph
+from irgraph.catalog import catalog
+from irgraph.errors import QueryError, QueryTimeout, UsageError
+from irgraph.namespaces import compact
+from irgraph.query import check_query, query
+
+
+def names(result, variable):
+    return {compact(str(row[variable])) for row in result.rows if variable in row}
+
+
+# --- each research question, exact answers on the bundled data ---------------
+
+def test_every_intervention_with_approach_mechanisms_targets(graph):
+    result = query(graph, "interventions")
+    assert names(result, "intervention") == {
+        "ir:early-art", "ir:art-immune-self-repair", "ir:thymus-transplant", "ir:thymic-hormones",
+        "ir:cell-expansion", "ir:cell-transfer", "ir:il-2", "ir:gene-therapy", "ir:remune", "ir:dermavir",
+        "ir:therapeutic-hiv-vaccine", "ir:vaccine-il2-combination", "ir:he2000",
+    }
+    rows = {compact(str(r["intervention"])): r for r in result.rows}
+    assert str(rows["ir:il-2"]["approaches"]) == "cytokine therapy"
+    assert str(rows["ir:il-2"]["strategies"]) == "restoring the number of immune cells"
+    assert set(str(rows["ir:gene-therapy"]["targets"]).split(" | ")) == {"bone marrow", "bone-marrow precursor cell", "CD4 T cell"}
+    assert all(str(r["mechanisms"]) for r in result.rows)
+
+
+@pytest.mark.parametrize(
+    "entity, expected",
+    [
+        ("thymus", {"ir:thymus-transplant", "ir:thymic-hormones", "ir:art-immune-self-repair"}),
+        ("CD8 T cell", {"ir:cell-expansion", "ir:cell-transfer"}),
+        ("bone marrow", {"ir:gene-therapy"}),
+    ],
+)
+def test_interventions_acting_on_an_entity(graph, entity, expected):
+    assert names(query(graph, "interventions-targeting", entity=entity), "intervention") == expected
+
+
+def test_targeting_a_broader_entity_includes_narrower_targets(graph):
+    result = query(graph, "interventions-targeting", entity="T cell")
+    assert {"ir:remune", "ir:dermavir", "ir:il-2", "ir:cell-transfer"} <= names(result, "intervention")
+    assert "ir:thymic-hormones" not in names(result, "intervention")
+
+
+def test_interventions_using_another_persons_cells(graph):
+    result = query(graph, "donor-cell-interventions")
+    pairs = {(compact(str(r["intervention"])), compact(str(r["donor"]))) for r in result.rows}
+    assert pairs == {
+        ("ir:cell-transfer", "ir:donor-identical-twin"),
+        ("ir:cell-transfer", "ir:donor-hiv-negative-relative"),
+        ("ir:thymus-transplant", "ir:donor-human"),
+    }
+
+
+def test_studies_by_intervention(graph):
+    result = query(graph, "studies-by-intervention", intervention="DermaVir")
+    assert names(result, "study") == {
+        "ir:study-gihu004", "ir:study-actg-a5176", "ir:study-gieu006", "ir:study-phpc-02",
+        "ir:study-dermavir-fact-sheet-phase-1-2",
+    }
+    esprit = next(r for r in query(graph, "studies-by-intervention", intervention="IL-2").rows
+                  if compact(str(r["study"])) == "ir:study-esprit")
+    assert (str(esprit["phaseLabel"]), str(esprit["registryId"]), int(esprit["participants"])) == ("Phase III", "NCT00004978", 4111)
+    assert str(esprit["sponsorLabel"]) == "National Institute of Allergy and Infectious Diseases"
+    all_rows = query(graph, "studies-by-intervention")
+    assert len(names(all_rows, "study")) == 22
+
+
+def test_furthest_phase(graph):
+    result = query(graph, "furthest-phase")
+    phases = {compact(str(r["intervention"])): compact(str(r["furthestPhase"])) if "furthestPhase" in r else None for r in result.rows}
+    assert phases["ir:il-2"] == "ir:phase-3"
+    assert phases["ir:remune"] == "ir:phase-3"
+    assert phases["ir:dermavir"] == "ir:phase-2"
+    assert phases["ir:he2000"] == "ir:phase-2"
+    assert phases["ir:thymic-hormones"] == "ir:phase-not-reported"
+    assert phases["ir:cell-expansion"] is None
+    assert len(phases) == 13
+
+
+def test_findings_for_one_intervention(graph):
+    result = query(graph, "findings-for-intervention", intervention="ir:il-2")
+    assert names(result, "finding") == {
+        "ir:finding-il2-large-cd4-increases", "ir:finding-esprit-cd4-higher", "ir:finding-silcaat-cd4-higher",
+        "ir:finding-esprit-no-clinical-benefit", "ir:finding-silcaat-no-clinical-benefit",
+        "ir:finding-esprit-more-grade-4-events", "ir:finding-stalwart-cd4-higher", "ir:finding-stalwart-more-events",
+    }
+    clinical = next(r for r in result.rows if compact(str(r["finding"])) == "ir:finding-esprit-no-clinical-benefit")
+    assert str(clinical["endpointKind"]) == "clinical endpoint"
+    assert (str(clinical["effect"]), str(clinical["verdict"])) == ("no difference", "unfavourable")
+    assert str(clinical["studyLabel"]) == "ESPRIT" and str(clinical["sections"]) == "Abstract"
+    assert compact(str(clinical["source"])) == "ir:source-nejm-2009-esprit-silcaat"
+
+
+def test_cd4_rise_without_clinical_benefit(graph):
+    result = query(graph, "cd4-rise-without-clinical-benefit")
+    assert names(result, "intervention") == {"ir:il-2", "ir:gene-therapy", "ir:cell-transfer", "ir:he2000", "ir:art-immune-self-repair"}
+    il2 = next(r for r in result.rows if compact(str(r["intervention"])) == "ir:il-2")
+    assert int(il2["clinicalFindings"]) == 3
+
+
+def test_contradicted_claims(graph):
+    result = query(graph, "contradicted-claims")
+    pairs = {(compact(str(r["claim"])), compact(str(r["contradiction"]))) for r in result.rows}
+    assert ("ir:claim-il2-cd4-gains-restore-immunity", "ir:finding-esprit-no-clinical-benefit") in pairs
+    assert ("ir:claim-il2-cd4-gains-restore-immunity", "ir:finding-silcaat-no-clinical-benefit") in pairs
+    assert ("ir:claim-cd4-rise-means-restoration", "ir:finding-stalwart-more-events") in pairs
+    # contradictions from the claim's own source are not "later evidence"
+    assert ("ir:claim-cd4-rise-means-restoration", "ir:claim-new-cd4-cells-are-copies") not in pairs
+    assert ("ir:claim-thymus-stops-by-20", "ir:fact-thymus-works-until-about-50") not in pairs
+    assert names(result, "claim") == {
+        "ir:claim-il2-cd4-gains-restore-immunity", "ir:claim-cd4-rise-means-restoration",
+        "ir:claim-thymic-methods-may-help-older-people",
+    }
+    assert len(result.rows) == 10
+
+
+def test_therapeutic_vaccines(graph):
+    assert names(query(graph, "therapeutic-vaccines"), "intervention") == {
+        "ir:remune", "ir:dermavir", "ir:therapeutic-hiv-vaccine", "ir:vaccine-il2-combination"}
+
+
+def test_claim_evidence(graph):
+    rows = {compact(str(r["claim"])): r for r in query(graph, "claim-evidence").rows}
+    debate = rows["ir:claim-cd4-rise-means-restoration"]
+    assert int(debate["supporting"]) == 2 and int(debate["contradicting"]) == 4
+    assert len(rows) == 10
+
+
+# --- the catalog itself ------------------------------------------------------
+
+def test_every_query_file_parses_and_has_title_and_description():
+    assert len(catalog()) >= 15
+    for saved in catalog().values():
+        assert saved.title and saved.description, saved.name
+        check_query(saved.text)
+        assert "PREFIX" in saved.text, f"{saved.name} should declare its own prefixes"
+
+
+def test_list_shows_every_query(invoke):
+    result = invoke("query", "--list")
+    assert result.exit_code == 0
+    for saved in catalog().values():
+        assert saved.name in result.output and saved.title in result.output
+
+
+@pytest.mark.parametrize("name", sorted(n for n in catalog()))
+def test_both_engines_give_the_same_answers(graph, name):
+    memory = irgraph.load_graph(store="memory")
+    saved = catalog()[name]
+    samples = {"intervention": "IL-2", "entity": "thymus", "node": "DermaVir"}
+    params = {p: samples[p] for p, _ in saved.params}
+    fast = query(graph, name, **params)
+    reference = query(memory, name, **params)
+    assert fast.variables == reference.variables
+    assert sorted(map(sorted_items, fast.rows)) == sorted(map(sorted_items, reference.rows))
+
+
+def sorted_items(row):
+    """A row in comparable form; GROUP_CONCAT lists compare as sets (SPARQL leaves their order open)."""
+    def norm(term):
+        text = term.n3()
+        return " | ".join(sorted(str(term).split(" | "))) if " | " in str(term) else text
+    return tuple(sorted((k, norm(v)) for k, v in row.items()))
+
+
+# --- safety ------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE is refused"),
+        ("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE is refused"),
+        ("SELECT * FROM <http://127.0.0.1:9/data.ttl> WHERE { ?s ?p ?o }", "FROM and FROM NAMED are refused"),
+        ("SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM and FROM NAMED are refused"),
+        ("LOAD <http://127.0.0.1:9/data.ttl>", "updates"),
+        ("INSERT DATA { ir:a ir:b ir:c }", "updates"),
+        ("DELETE WHERE { ?s ?p ?o }", "updates"),
+        ("CLEAR ALL", "updates"),
+        ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "syntax error|SERVICE"),
+    ],
+)
+def test_reaching_out_or_writing_is_refused(graph, no_network, text, message):
+    before = len(graph)
+    with pytest.raises(QueryError, match=message):
+        query(graph, text)
+    assert len(graph) == before
+    assert no_network == []
+
+
+def test_parameter_with_quotes_and_braces_is_a_literal(graph):
+    attack = 'IL-2" } UNION { ?s ?p ?o } #'
+    text = "SELECT ?name ?x WHERE { ?x rdfs:label ?l FILTER(STR(?l) = ?name) }"
+    assert query(graph, text, name=attack).rows == []
+    assert [compact(str(r["x"])) for r in query(graph, text, name="IL-2").rows] == ["ir:il-2"]
+    with pytest.raises(UsageError, match="nothing in the graph is called"):
+        query(graph, "findings-for-intervention", intervention=attack)
+
+
+def test_parameter_by_label_synonym_or_iri(graph):
+    by_label = query(graph, "findings-for-intervention", intervention="HE2000")
+    by_synonym = query(graph, "findings-for-intervention", intervention="Immunitin")
+    by_iri = query(graph, "findings-for-intervention", intervention="https://w3id.org/irgraph/id/he2000")
+    assert by_label.rows == by_synonym.rows == by_iri.rows and len(by_label.rows) == 3
+
+
+def test_unknown_parameter_is_refused(graph):
+    with pytest.raises(UsageError, match="has no parameter 'drug'; its parameters: intervention"):
+        query(graph, "findings-for-intervention", drug="IL-2")
+
+
+def test_ambiguous_label_lists_candidates(invoke):
+    result = invoke("query", "--name", "interventions-targeting", "--param", "entity=mixed")
+    assert result.exit_code == 2
+    assert "ir:effect-mixed" in result.output and "ir:verdict-mixed" in result.output
+
+
+# --- output formats ----------------------------------------------------------
+
+def test_json_is_w3c_results_and_parses_back(invoke):
+    result = invoke("query", "--name", "therapeutic-vaccines", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"head", "results"} and data["head"]["vars"] == ["intervention", "label", "developerLabel", "routeLabel"]
+    assert {b["intervention"]["type"] for b in data["results"]["bindings"]} == {"uri"}
+    parsed = JSONResultParser().parse(io.StringIO(result.stdout))
+    assert len(parsed.bindings) == 4
+    assert URIRef("https://w3id.org/irgraph/id/dermavir") in {b[list(b)[0]] for b in parsed.bindings}
+
+
+def test_csv_and_tsv_parse_with_the_csv_module(invoke):
+    out = invoke("query", "--name", "therapeutic-vaccines", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["intervention"] for r in rows} >= {"https://w3id.org/irgraph/id/remune"}
+    assert next(r for r in rows if r["label"] == "DermaVir")["routeLabel"] == "applied to the skin"
+    out = invoke("query", "--name", "therapeutic-vaccines", "--format", "tsv").stdout
+    rows = list(csv.reader(io.StringIO(out), delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert rows[0] == ["?intervention", "?label", "?developerLabel", "?routeLabel"]
+    assert ["<https://w3id.org/irgraph/id/dermavir>", '"DermaVir"@en', '"Genetic Immunity"@en', '"applied to the skin"@en'] in rows
+
+
+def test_table_uses_compact_names(invoke):
+    out = invoke("query", "--name", "therapeutic-vaccines").stdout
+    assert "ir:dermavir" in out and "https://w3id.org" not in out and "(4 rows)" in out
+
+
+def test_markdown_table(invoke):
+    out = invoke("query", "--name", "therapeutic-vaccines", "--format", "md").stdout
+    assert out.splitlines()[0] == "| intervention | label | developerLabel | routeLabel |"
+    assert len(out.splitlines()) == 6
+
+
+@pytest.mark.parametrize("fmt, parse_as", [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+def test_construct_output_parses_as_rdf(invoke, fmt, parse_as):
+    text = "CONSTRUCT { ?i rdfs:label ?l } WHERE { ?i a irg:Intervention ; rdfs:label ?l }"
+    out = invoke("query", text, "--format", fmt).stdout
+    graph = Graph().parse(data=out, format=parse_as)
+    assert len(graph) == 12
+    assert (URIRef("https://w3id.org/irgraph/id/he2000"), None, Literal("HE2000", lang="en")) in graph
+
+
+def test_ask_prints_and_exits(invoke):
+    yes = invoke("query", "ASK { ir:he2000 skos:altLabel 'Immunitin'@en }")
+    no = invoke("query", "ASK { ir:he2000 skos:altLabel 'Zidovudine'@en }")
+    assert (yes.exit_code, yes.stdout) == (0, "true\n")
+    assert (no.exit_code, no.stdout) == (1, "false\n")
+
+
+def test_query_from_file_and_stdin(invoke, runner, tmp_path):
+    from irgraph.cli import main
+
+    path = tmp_path / "q.rq"
+    path.write_text("SELECT ?l WHERE { ir:dermavir rdfs:label ?l }")
+    assert "DermaVir" in invoke("query", "-f", path).stdout
+    result = runner.invoke(main, ["query", "-f", "-", "--format", "csv"], input="SELECT ?l WHERE { ir:he2000 rdfs:label ?l }")
+    assert list(csv.reader(io.StringIO(result.stdout))) == [["l"], ["HE2000"]]
+
+
+def test_own_prefixes_still_work(invoke):
+    text = "PREFIX x: <https://w3id.org/irgraph/id/> SELECT ?l WHERE { x:il-2 rdfs:label ?l }"
+    assert "IL-2" in invoke("query", text).stdout
+
+
+# --- errors ------------------------------------------------------------------
+
+def test_syntax_error_shows_line_column_and_text(invoke):
+    result = invoke("query", "SELECT ?x WHERE {\n  ?x rdfs:label ?l .\n  ?x irg:targets\n}")
+    assert result.exit_code == 2
+    assert "line 4, column 1" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_catalog_name_lists_the_names(invoke):
+    result = invoke("query", "--name", "contradicted-claim")
+    assert result.exit_code == 2
+    assert "contradicted-claims" in result.output and "therapeutic-vaccines" in result.output
+
+
+def test_timeout_exits_3(invoke):
+    result = invoke("query", "--timeout", "0.5",
+                    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    assert result.exit_code == 3
+    assert "ran longer than 0.5 s" in result.output
+
+
+def test_timeout_in_the_library(graph):
+    with pytest.raises(QueryTimeout):
+        query(graph, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=0.5)
+    assert len(query(graph, "interventions", timeout=5).rows) == 13
+
+
+def test_query_needs_exactly_one_source(invoke):
+    assert invoke("query").exit_code == 2
+    assert invoke("query", "ASK {}", "--name", "interventions").exit_code == 2
+
+
+def test_results_as_dicts_and_dataframe(graph):
+    result = query(graph, "studies-by-intervention", intervention="IL-2")
+    rows = result.as_dicts()
+    esprit = next(r for r in rows if r["studyLabel"] == "ESPRIT")
+    assert esprit["participants"] == 4111 and esprit["registryId"] == "NCT00004978"
+    pandas = pytest.importorskip("pandas", reason="pandas is optional")
+    frame = result.to_dataframe()
+    assert list(frame.columns) == result.variables and len(frame) == 3
