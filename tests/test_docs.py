@@ -46,3 +46,10 @@ def test_readme_starts_with_the_two_commands():
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert blocks[1].strip() in ci, ".ci/run must call the README's test command"
     assert "not medical advice" in text
+
+
+def test_readme_build_summary_is_the_real_one(tmp_path):
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"^\d+ triples: .*$", text, re.M).group(0)
+    result = irgraph.build(tmp_path)
+    assert result.summary().splitlines()[0] == shown
