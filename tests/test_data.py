@@ -71,7 +71,7 @@ def test_synonyms_and_developers(g):
 
 
 def test_donor_sources(g):
-    assert set(g.objects(IR["cell-transfer"], IRG.donorSource)) == {IR["donor-identical-twin"], IR["donor-hiv-negative-relative"]}
+    assert set(g.objects(IR["cell-transfer"], IRG.donorSource)) == {IR["donor-twin"], IR["donor-hiv-negative-relative"]}
     assert set(g.objects(IR["cell-expansion"], IRG.donorSource)) == {IR["donor-self"]}
     assert set(g.objects(IR["thymus-transplant"], IRG.donorSource)) == {IR["donor-human"], IR["donor-animal"]}
 
