@@ -28,7 +28,7 @@ from rdflib.query import Result
 from .catalog import SavedQuery, catalog
 from .errors import QueryError, QueryTimeout, UsageError
 from .namespaces import compact, expand, prefixes
-from .store import memory_copy, oxigraph_store, to_ox, to_rdflib
+from .store import oxigraph_store, to_ox, to_rdflib
 from .terms import resolve
 
 DEFAULT_TIMEOUT = 30.0
@@ -356,18 +356,6 @@ def query(graph: Graph, name_or_text: str, *, timeout: float | None = DEFAULT_TI
     """
     text, saved = _saved_or_text(name_or_text)
     return run_query(graph, text, bind_params(graph, saved, params), timeout=timeout)
-
-
-def engine_name(graph: Graph) -> str:
-    """Which engine runs queries on ``graph``: ``oxigraph``, ``rdflib`` or the store's class name."""
-    if oxigraph_store(graph) is not None:
-        return "oxigraph"
-    return "rdflib" if type(graph.store).__name__ == "Memory" else type(graph.store).__name__
-
-
-def on_rdflib_engine(graph: Graph) -> Graph:
-    """The same triples in rdflib's memory store, to run a query on rdflib's own engine."""
-    return memory_copy(graph)
 
 
 def display(term, *, short: bool = True) -> str:
