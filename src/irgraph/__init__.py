@@ -27,12 +27,13 @@ from .network import to_networkx
 from .report import Problem, Report
 from .terms import resolve as resolve_term
 from .validate import validate
-from .visualize import to_html
+from .visualize import ExplorerPage, explorer_data, explorer_page, to_html, write_explorer
 
 __all__ = [
     "IR",
     "IRG",
     "BuildResult",
+    "ExplorerPage",
     "IrgraphError",
     "LoadError",
     "LoadedGraph",
@@ -46,6 +47,8 @@ __all__ = [
     "build",
     "compact",
     "expand",
+    "explorer_data",
+    "explorer_page",
     "load",
     "load_graph",
     "prefixes",
@@ -57,4 +60,5 @@ __all__ = [
     "to_turtle",
     "validate",
     "write_atomic",
+    "write_explorer",
 ]
