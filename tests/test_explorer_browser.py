@@ -240,13 +240,19 @@ def test_the_phase_filter_hides_studies_of_that_phase_and_their_findings(open_pa
 def test_the_evidence_trail_and_the_approach_filter(open_page, pages, plain):
     opened = open_page(pages["whole"])
     trail = set(opened.js("(id) => window.irgraphExplorer.data.trails[id]", IL2))
+    home = opened.js("(id) => window.irgraphExplorer.network.getPosition(id)", IL2)
     opened.page.select_option("#trail-filter", IL2)
     shown = opened.shown_nodes()
     assert shown == trail
+    # the trail is drawn in its own columns, then everything goes back
+    moved = opened.js("(id) => window.irgraphExplorer.network.getPosition(id)", IL2)
+    planned = opened.js("(id) => window.irgraphExplorer.data.views[id].positions[id]", IL2)
+    assert abs(moved["x"] - planned[0]) < 1 and abs(moved["y"] - planned[1]) < 1 and moved != home
     il2 = URIRef(IL2)
     assert {str(s) for s in plain.objects(il2, IRG.evaluatedIn)} <= shown
     assert {str(s) for s in plain.objects(il2, PROV.wasDerivedFrom)} <= shown  # sources come with the trail
     opened.page.click("#reset")
+    assert opened.js("(id) => window.irgraphExplorer.network.getPosition(id)", IL2) == home
     opened.page.select_option("#approach-filter", str(IR["approach-cytokine-therapy"]))
     shown = opened.shown_nodes()
     assert IL2 in shown and str(IR["remune"]) not in shown

@@ -150,6 +150,21 @@ def test_the_approach_filter_keeps_its_interventions_and_their_trails(plain, who
             assert levels[str(narrow)] == levels[str(broad)] + 1
 
 
+def test_trails_and_approaches_have_their_own_layouts(whole):
+    keys = set(whole["trails"]) | {a["id"] for a in whole["approaches"]}
+    assert set(whole["views"]) == keys
+    for key in keys:
+        members = whole["trails"].get(key) or next(a["nodes"] for a in whole["approaches"] if a["id"] == key)
+        positions = whole["views"][key]["positions"]
+        assert set(positions) == set(members)
+        assert len({tuple(p) for p in positions.values()}) == len(positions)  # no two nodes on one spot
+
+
+def test_no_two_nodes_share_a_spot(whole):
+    spots = [(n["x"], n["y"]) for n in whole["nodes"]]
+    assert len(set(spots)) == len(spots)
+
+
 def test_trial_phases_of_studies_and_of_their_findings(plain, whole):
     by_id = {n["id"]: n for n in whole["nodes"]}
     for study, phase in plain.subject_objects(IRG.phase):

@@ -74,6 +74,11 @@ LAYOUT_SEED = 7
 VIEW = (1000.0, 900.0)
 COLUMN_GAP = 40.0
 GROUP_GAP = 110.0
+BAND_GAP = 120.0
+#: a second band of columns is used only when one band would be drawn smaller than this scale
+#: and a second band draws it this much larger
+READABLE_SCALE = 0.75
+BANDS_WORTH_IT = 1.5
 DEFAULT_DEPTH = 2
 
 #: colour and shape per class (compact name); anything else is grey
@@ -208,6 +213,7 @@ BORROWED_LABELS = {
 #: literal properties shown in their own place in the details panel, not among the facts
 _OWN_PLACE = {"label", "skos:altLabel", "skos:definition", "irg:sourceSection"}
 _STATEMENT_CLASSES = {"irg:ClinicalStudy", "irg:Finding", "irg:Claim", "irg:BiologicalFact", "irg:ClinicalThreshold"}
+_TRAIL_CLASSES = _STATEMENT_CLASSES | {"irg:Intervention", "irg:CombinationIntervention", "irg:Source"}
 _NCT = re.compile(r"^NCT\d{8}$")
 _PMID = re.compile(r"^\d{1,9}$")
 
@@ -454,8 +460,16 @@ def _inside(cls: str) -> bool:
     return CLASS_STYLE.get(cls, DEFAULT_STYLE)[1] in ("box", "ellipse")
 
 
+def _rows(nodes: list[str], count: int) -> list[list[str]]:
+    return [nodes[i:i + count] for i in range(0, len(nodes), count)]
+
+
 def _layout(
-    network: nx.MultiDiGraph, classes: dict[str, str], labels: dict[str, str], core: set[str]
+    network: nx.MultiDiGraph,
+    classes: dict[str, str],
+    labels: dict[str, str],
+    core: set[str],
+    start: dict[str, float] | None = None,
 ) -> tuple[dict[str, tuple[float, float]], list[dict], dict[str, int]]:
     """Positions in columns by class: approaches, interventions, studies, findings, claims, ...
 
@@ -466,7 +480,9 @@ def _layout(
     the core ones. Tall columns fill several sub-columns, row by row, chosen
     so that the first view is drawn as large as possible. Deterministic:
     sorted inputs, a fixed seed, rounded output. Returns the positions, the
-    column headings (column, x) and each node's column.
+    column headings (column, x, band) and each node's column. ``start``
+    gives first heights instead of the spring layout (a part of a laid-out
+    graph keeps its order).
     """
     simple = nx.Graph()
     simple.add_nodes_from(sorted(network.nodes))
@@ -484,20 +500,34 @@ def _layout(
         nodes = columns[column]
         return [n for n in nodes if n in core], [n for n in nodes if n not in core]
 
-    def widest_view(per: int) -> float:
-        """How large the first view can be drawn with at most ``per`` rows a column."""
+    shown_columns = [c for c in order if split(c)[0]]
+
+    def bands_of(cut: int) -> list[list[int]]:
+        return [shown_columns[:cut], shown_columns[cut:]] if 0 < cut < len(shown_columns) else [shown_columns]
+
+    def drawn_size(per: int, cut: int) -> float:
+        """How large the first view can be drawn with at most ``per`` rows a column, in one or two bands."""
         total_width = total_height = 0.0
-        for column in order:
-            shown, _ = split(column)
-            if shown:
+        for band in bands_of(cut):
+            band_width = band_height = 0.0
+            for column in band:
+                shown, _ = split(column)
                 count = math.ceil(len(shown) / per)
-                total_width += count * (width[column] + COLUMN_GAP) + GROUP_GAP
-                total_height = max(total_height, sum(height[n] for n in shown) / count)
+                band_width += count * (width[column] + COLUMN_GAP) + GROUP_GAP
+                band_height = max(band_height, sum(height[n] for n in shown) / count)
+            total_width = max(total_width, band_width)
+            total_height += band_height + BAND_GAP
         return min(VIEW[0] / max(total_width, 1.0), VIEW[1] / max(total_height, 1.0))
 
     tallest = max((len(split(c)[0]) or len(columns[c]) for c in order), default=1)
+    cut = len(shown_columns)
     if len(simple) <= LAYOUT_CORE:
-        rows = max(range(1, tallest + 1), key=lambda k: (round(widest_view(k), 4), k))
+        # one band reads left to right; two bands only when that draws the picture much larger
+        one = max(((k, cut) for k in range(1, tallest + 1)), key=lambda kc: (round(drawn_size(*kc), 3), kc[0]))
+        two = max(((k, c) for k in range(1, tallest + 1) for c in range(1, len(shown_columns))),
+                  key=lambda kc: (round(drawn_size(*kc), 3), kc[1], kc[0]), default=one)
+        crowded = drawn_size(*one) < READABLE_SCALE
+        rows, cut = two if crowded and drawn_size(*two) > BANDS_WORTH_IT * drawn_size(*one) else one
     else:  # large graphs: about 3:2 overall
         rows = max(30, int(math.sqrt(len(simple) * 6)))
     subcolumns = {c: max(1, math.ceil((len(split(c)[0]) or len(columns[c])) / rows)) for c in order}
@@ -509,8 +539,8 @@ def _layout(
         """Fill the column's sub-columns row by row: core nodes centred, the others below."""
         shown, rest = split(column)
         count = subcolumns[column]
-        core_rows = [shown[i:i + count] for i in range(0, len(shown), count)]
-        rest_rows = [rest[i:i + count] for i in range(0, len(rest), count)]
+        core_rows = _rows(shown, count)
+        rest_rows = _rows(rest, count)
         y = -sum(max(height[n] for n in row) for row in core_rows) / 2
         for row in core_rows + rest_rows:
             tall = max(height[n] for n in row)
@@ -521,11 +551,11 @@ def _layout(
             y += tall
 
     # first order: heights in a seeded spring layout of the core (small graphs only: it costs N^2)
-    start: dict[str, float] = {}
     core_graph = simple.subgraph(sorted(core)).copy()
-    if 0 < len(core_graph) <= LAYOUT_CORE:
+    if start is None and 0 < len(core_graph) <= LAYOUT_CORE:
         raw = nx.spring_layout(core_graph, seed=LAYOUT_SEED, iterations=100)
         start = {n: float(y) for n, (_, y) in raw.items()}
+    start = start or {}
     for column in order:
         shown, rest = split(column)
         columns[column] = sorted(shown, key=lambda n: (start.get(n, 0.0), n)) + rest
@@ -550,27 +580,43 @@ def _layout(
 
     positions: dict[str, tuple[float, float]] = {}
     headings = []
-    x = 0.0
-    # the columns of what is shown first come first, so hidden columns leave no gaps
-    for column in sorted(order, key=lambda c: (not split(c)[0], c)):
-        step = width[column] + COLUMN_GAP
-        for node in columns[column]:
-            positions[node] = (x + place[node] * step, y_of[node])
-        kinds = sorted({classes[n] for n in columns[column]}, key=lambda c: (c not in CLASS_ORDER, CLASS_ORDER.index(c) if c in CLASS_ORDER else 0, c))
-        headings.append({"column": column, "x": round(x + (subcolumns[column] - 1) * step / 2, 1), "classes": kinds})
-        x += subcolumns[column] * step + GROUP_GAP
+    bands = bands_of(cut)
+    hidden_columns = [c for c in order if c not in shown_columns]
+    bands[-1] = bands[-1] + hidden_columns  # hidden columns after the shown ones: they leave no gaps
+    shift = 0.0
+    for number, band in enumerate(bands):
+        core_heights = [sum(max(height[n] for n in row) for row in _rows(split(c)[0], subcolumns[c])) for c in band]
+        band_height = max(core_heights, default=0.0)
+        if number:
+            shift += band_height / 2
+        x = 0.0
+        for column in band:
+            step = width[column] + COLUMN_GAP
+            for node in columns[column]:
+                positions[node] = (x + place[node] * step, y_of[node] + shift)
+            kinds = sorted({classes[n] for n in columns[column]}, key=lambda c: (c not in CLASS_ORDER, CLASS_ORDER.index(c) if c in CLASS_ORDER else 0, c))
+            headings.append({"column": column, "x": round(x + (subcolumns[column] - 1) * step / 2, 1), "classes": kinds,
+                             "band": number, "y": round(shift - band_height / 2 - 30, 1)})
+            x += subcolumns[column] * step + GROUP_GAP
+        shift += band_height / 2 + BAND_GAP
     rounded = {node: (round(px, 1), round(py, 1)) for node, (px, py) in positions.items()}
     return rounded, headings, column_of
 
 
 def _trail(network: nx.MultiDiGraph, intervention: str, classes: dict[str, str]) -> list[str]:
-    """An intervention with what it links to, its studies, findings, claims, and their sources."""
+    """An intervention's evidence trail: its studies, its findings, the claims they bear on, and their sources.
+
+    Combinations that contain the intervention come too; what is linked
+    beyond (mechanisms, targets, endpoints, phases) is left to the details
+    panel, so the trail stays a short picture.
+    """
     nodes = {intervention}
     first = set(network.successors(intervention)) | set(network.predecessors(intervention))
     nodes |= first
     for node in sorted(first):
         if classes.get(node) in _STATEMENT_CLASSES:
             nodes |= set(network.successors(node))
+    nodes = {n for n in nodes if classes.get(n) in _TRAIL_CLASSES or n == intervention}
     for node in sorted(nodes):
         for _, source, data in network.out_edges(node, data=True):
             if data["relation"] == "prov:wasDerivedFrom":
@@ -642,7 +688,21 @@ def explorer_data(
     whole = focus_iri is None and not chosen
     off = {cls for cls in drawn_classes if cls in HIDDEN_BY_DEFAULT} if whole else set()
     core = {n for n in network.nodes if classes[n] not in off}
-    positions, headings, column_of = _layout(network, classes, {n: str(full.nodes[n].get("label", compact(n))) for n in network}, core)
+    node_labels = {n: str(full.nodes[n].get("label", compact(n))) for n in network}
+    positions, headings, column_of = _layout(network, classes, node_labels, core)
+
+    def headings_of(rows: list[dict]) -> list[dict]:
+        return [
+            {"column": h["column"], "x": h["x"], "y": h["y"], "band": h["band"],
+             "label": COLUMN_NAMES.get(h["column"]) or " \u00b7 ".join(class_labels.get(c, c) for c in h["classes"])}
+            for h in rows
+        ]
+
+    def view_of(members: Iterable[str]) -> dict:
+        """A layout of just these nodes, for a filter that shows only them (small graphs)."""
+        part = network.subgraph(sorted(members))
+        placed, rows, _ = _layout(part, classes, node_labels, set(part.nodes), {n: positions[n][1] for n in part})
+        return {"positions": {n: list(placed[n]) for n in sorted(placed)}, "columns": headings_of(rows)}
 
     # trial phases of studies, and of findings through their studies
     study_phase: dict[str, list[str]] = {}
@@ -757,6 +817,14 @@ def explorer_data(
                 members.update(trail_of.get(intervention, [intervention]))
         approaches.append({"id": approach, "label": name(approach), "level": level, "nodes": sorted(members & in_page)})
 
+    # the trail and approach filters redraw their nodes in their own columns (not for large graphs)
+    views = {}
+    if len(in_page) <= LARGE_GRAPH:
+        for key, members in sorted(trails.items()):
+            views[key] = view_of(members)
+        for approach in approaches:
+            views[approach["id"]] = view_of(approach["nodes"])
+
     phase_rows = []
     phase_ids = sorted(n for n in full.nodes if classes[n] == "irg:TrialPhase")
 
@@ -781,11 +849,8 @@ def explorer_data(
         "phases": phase_rows,
         "trails": trails,
         "focus": focus_iri,
-        "columns": [
-            {"column": h["column"], "x": h["x"],
-             "label": COLUMN_NAMES.get(h["column"]) or " \u00b7 ".join(class_labels.get(c, c) for c in h["classes"])}
-            for h in headings
-        ],
+        "columns": headings_of(headings),
+        "views": views,
         "verdicts": [
             {"id": key, "label": str(full.nodes[expand(key)].get("label", key)), "color": colour}
             for key, colour in VERDICT_COLOURS.items()

@@ -209,18 +209,44 @@
 
   // column headings: a strip over the top of the graph that follows pans and zooms sideways
   var headingStrip = document.getElementById("column-headings");
-  var headingItems = data.columns.map(function (col) {
-    var item = el("span", null, col.label);
-    headingStrip.appendChild(item);
-    return { column: col.column, x: col.x, item: item };
+  var headingItems = [];
+  var canvasHeadings = [];
+  function showHeadings(columns) {
+    clear(headingStrip);
+    // the first band's headings ride on the strip; a second band's are drawn above it on the canvas
+    canvasHeadings = columns.filter(function (col) { return col.band > 0; });
+    headingItems = columns.filter(function (col) { return !col.band; }).map(function (col) {
+      var item = el("span", null, col.label);
+      headingStrip.appendChild(item);
+      return { column: col.column, x: col.x, item: item };
+    });
+  }
+  showHeadings(data.columns);
+  network.on("beforeDrawing", function (ctx) {
+    if (!canvasHeadings.length) return;
+    var shown = new Set();
+    nodeView.getIds().forEach(function (id) { shown.add(nodeById.get(id).column); });
+    ctx.save();
+    ctx.font = "600 15px system-ui, sans-serif";
+    ctx.fillStyle = "#666666";
+    ctx.textAlign = "center";
+    canvasHeadings.forEach(function (col) {
+      if (shown.has(col.column)) ctx.fillText(col.label.toUpperCase(), col.x, col.y);
+    });
+    ctx.restore();
   });
   network.on("afterDrawing", function () {
     var shown = new Set();
     nodeView.getIds().forEach(function (id) { shown.add(nodeById.get(id).column); });
-    headingItems.forEach(function (h) {
-      var dom = network.canvasToDOM({ x: h.x, y: 0 });
-      h.item.style.left = Math.round(dom.x) + "px";
+    var right = -Infinity;
+    headingItems.slice().sort(function (a, b) { return a.x - b.x; }).forEach(function (h) {
+      var x = Math.round(network.canvasToDOM({ x: h.x, y: 0 }).x);
+      h.item.style.left = x + "px";
       h.item.style.display = shown.has(h.column) ? "" : "none";
+      if (!shown.has(h.column)) return;
+      var half = h.item.offsetWidth / 2;
+      if (x - half < right + 8) { h.item.style.display = "none"; return; }  // no overlapping headings
+      right = x + half;
     });
   });
 
@@ -241,7 +267,30 @@
   var approachSelect = document.getElementById("approach-filter");
   var trailSelect = document.getElementById("trail-filter");
 
+  // the trail and approach filters draw their nodes in a layout of their own, computed with the page
+  var home = new Map();
+  data.nodes.forEach(function (n) { home.set(n.id, { x: n.x, y: n.y }); });
+  var currentView = "";
+  function viewKey() {
+    if (state.trail && data.views[state.trail]) return state.trail;
+    if (state.approach && data.views[state.approach]) return state.approach;
+    return "";
+  }
+  function moveTo(key) {
+    if (key === currentView) return;
+    var moves = [];
+    var previous = currentView ? data.views[currentView].positions : {};
+    Object.keys(previous).forEach(function (id) { var h = home.get(id); moves.push({ id: id, x: h.x, y: h.y }); });
+    var target = key ? data.views[key].positions : {};
+    Object.keys(target).forEach(function (id) { moves.push({ id: id, x: target[id][0], y: target[id][1] }); });
+    nodeSet.update(moves);
+    currentView = key;
+    showHeadings(key ? data.views[key].columns : data.columns);
+  }
+
   function apply(fit) {
+    var key = viewKey();
+    if (key !== currentView) { moveTo(key); fit = true; }
     nodeView.refresh();
     edgeView.refresh();
     statusLine.textContent = nodeView.length + " of " + data.nodes.length + " nodes and " +
