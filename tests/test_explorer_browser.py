@@ -1,6 +1,6 @@
 """The explorer in a real browser: Debian's Chromium, offline, driven by playwright.
 
-One browser serves the whole session; each test opens a fresh page from
+One browser serves every test here; each test opens a fresh page from
 ``file://`` with every request other than ``file:`` and ``data:`` aborted.
 """
 

@@ -30,7 +30,7 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 IL2 = str(IR["il-2"])
 HE2000 = str(IR["he2000"])
-#: what the explorer draws as nodes (the issue's list plus endpoints and background statements)
+#: what the explorer draws as nodes: every class of the data except controlled values and concept schemes
 DRAWN = {
     IRG[name]
     for name in (
@@ -121,7 +121,7 @@ def test_provenance_of_il2_names_its_sources_with_identifiers_and_links(plain, w
         assert ["DOI", doi, f"https://doi.org/{doi}"] in whole["sources"][source]["ids"]
     study = next(n for n in whole["nodes"] if n["id"] == str(IR["study-esprit"]))
     nct = str(plain.value(IR["study-esprit"], IRG.registryId))
-    assert ["NCT", nct, f"https://clinicaltrials.gov/study/{nct}"] in study["ids"]
+    assert ["ClinicalTrials.gov", nct, f"https://clinicaltrials.gov/study/{nct}"] in study["ids"]
 
 
 def test_the_evidence_trail_of_il2(plain, whole):
@@ -241,10 +241,11 @@ def test_a_failed_viz_leaves_the_previous_page(invoke, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
 
 
-def test_viz_writes_the_page_and_says_what_it_drew(invoke, tmp_path, whole):
+def test_viz_writes_the_page_and_says_what_it_drew(invoke, tmp_path, whole, no_network):
     out = tmp_path / "sub" / "page.html"
     result = invoke("viz", "-o", out, "--title", "My <title>")
     assert result.exit_code == 0, result.output
+    assert no_network == []
     assert f"{len(whole['nodes'])} nodes, {len(whole['edges'])} links" in result.output
     html = out.read_text(encoding="utf-8")
     assert "<title>My &lt;title&gt;</title>" in html and "My <title>" not in html

@@ -362,7 +362,7 @@ def _identifier_links(attrs: dict) -> list[list[str]]:
     for registry in _as_list(attrs.get("irg:registryId")):
         text = str(registry).strip()
         address = f"https://clinicaltrials.gov/study/{text}" if _NCT.match(text) else ""
-        links.append(["NCT" if address else "registry", text, address])
+        links.append(["ClinicalTrials.gov" if address else "registry", text, address])
     return links
 
 

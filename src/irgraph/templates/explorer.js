@@ -516,7 +516,7 @@
       var idList = el("ul");
       n.ids.forEach(function (row) {
         var li = el("li", null, row[0] + " " + row[1]);
-        if (row[2]) { li.appendChild(document.createTextNode(" ")); li.appendChild(webLink(row[2], "open")); }
+        if (row[2]) { li.appendChild(document.createTextNode(": ")); li.appendChild(webLink(row[2], row[2])); }
         idList.appendChild(li);
       });
       n.external.forEach(function (row) {
@@ -570,7 +570,7 @@
     if (s.publisher.length) block.appendChild(el("div", "muted", "Publisher: " + s.publisher.join("; ")));
     s.date.forEach(function (t) { block.appendChild(el("div", "muted", "Date: " + t)); });
     s.ids.forEach(function (row) {
-      var line = el("div", null, row[0] + " " + row[1] + " ");
+      var line = el("div", null, row[0] + " " + row[1] + (row[2] ? ": " : ""));
       if (row[2]) line.appendChild(webLink(row[2], row[2]));
       block.appendChild(line);
     });
