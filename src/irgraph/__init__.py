@@ -30,12 +30,13 @@ from .report import Problem, Report
 from .serve import make_server
 from .terms import resolve as resolve_term
 from .validate import validate
-from .visualize import to_html
+from .visualize import ExplorerPage, explorer_data, explorer_page, to_html, write_explorer
 
 __all__ = [
     "IR",
     "IRG",
     "BuildResult",
+    "ExplorerPage",
     "IrgraphError",
     "LoadError",
     "LoadedGraph",
@@ -53,6 +54,8 @@ __all__ = [
     "compact",
     "describe",
     "expand",
+    "explorer_data",
+    "explorer_page",
     "load",
     "load_graph",
     "make_server",
@@ -67,4 +70,5 @@ __all__ = [
     "to_turtle",
     "validate",
     "write_atomic",
+    "write_explorer",
 ]

@@ -1,0 +1,160 @@
+"""Open the explorer in headless Chromium, offline, and take a picture of it.
+
+Regenerate the README's picture from a source checkout with::
+
+    python -m irgraph.screenshot docs/explorer.png
+
+This drives Debian's Chromium (``/usr/bin/chromium``) through the
+``playwright`` package (a test dependency: ``pip install '.[test]'``); no
+browser is ever downloaded. Every request other than ``file:`` and ``data:``
+is blocked, so the picture shows what a person without a network sees. The
+tests and ``benchmarks/explorer.py`` open the page the same way.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import IrgraphError, UsageError
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+)
+#: the picture's size in CSS pixels
+VIEWPORT = {"width": 1600, "height": 1000}
+
+
+def browser_missing() -> str | None:
+    """Why the browser cannot be driven here (``None`` when it can).
+
+    >>> browser_missing() is None or "chromium" in browser_missing() or "playwright" in browser_missing()
+    True
+    """
+    if not Path(CHROMIUM).exists():
+        return f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install '.[test]')"
+    return None
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Chromium (playwright ``Browser``) started with the project's flags; closed on exit.
+
+    Raises :class:`~irgraph.errors.IrgraphError` when Chromium or playwright is missing.
+    """
+    missing = browser_missing()
+    if missing:
+        raise IrgraphError(f"cannot open a browser: {missing}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS), headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def using(browser=None) -> Iterator[object]:
+    """``browser`` itself when given (it stays open), else a new :func:`chromium` for the ``with`` block.
+
+    playwright's synchronous API cannot start a second driver while one runs
+    in the same thread, so code that may be called with a browser open (the
+    tests) takes one.
+    """
+    if browser is not None:
+        yield browser
+    else:
+        with chromium() as started:
+            yield started
+
+
+def offline_page(browser, *, viewport: dict | None = None):
+    """A new page in ``browser`` whose requests other than ``file:`` and ``data:`` are aborted.
+
+    The aborted addresses are collected in the page's ``blocked`` attribute
+    (a list), so a caller can check that nothing tried to reach the network.
+    """
+    context = browser.new_context(viewport=viewport or VIEWPORT, java_script_enabled=True)
+    page = context.new_page()
+    blocked: list[str] = []
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        if url.startswith(("file:", "data:")):
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.blocked = blocked
+    return page
+
+
+def wait_until_drawn(page, timeout_ms: float = 60_000) -> None:
+    """Wait until the explorer has drawn the network once (its ``afterDrawing`` event)."""
+    page.wait_for_function("() => window.irgraphExplorer && window.irgraphExplorer.ready === true", timeout=timeout_ms)
+
+
+def screenshot(out: str | Path, html: str | Path | None = None, *, browser=None) -> Path:
+    """Take a PNG picture of an explorer page (by default the bundled graph's) and write it to ``out``.
+
+    ``html`` is a page file to photograph; without it the bundled graph is
+    rendered with :func:`irgraph.visualize.to_html` into a temporary file.
+    ``browser`` is a running playwright browser to use (else one is started).
+    """
+    from .export import write_atomic
+    from .load import load_graph
+    from .visualize import to_html
+
+    with tempfile.TemporaryDirectory() as folder:
+        page_file = Path(html) if html else Path(folder) / "irgraph.html"
+        if not html:
+            page_file.write_text(to_html(load_graph()), encoding="utf-8")
+        if not page_file.is_file():
+            raise UsageError(f"{page_file}: no such page; write one with 'irgraph viz -o FILE'")
+        with using(browser) as running:
+            page = offline_page(running)
+            page.goto(page_file.resolve().as_uri())
+            wait_until_drawn(page)
+            picture = page.screenshot(type="png")
+            page.context.close()
+    return write_atomic(out, picture)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m irgraph.screenshot OUT.png [PAGE.html]``: write the picture, print where."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in ("-h", "--help") or len(args) > 2:
+        asked = bool(args) and args[0] in ("-h", "--help")
+        stream = sys.stdout if asked else sys.stderr
+        print(__doc__.strip().splitlines()[0], file=stream)
+        print("usage: python -m irgraph.screenshot OUT.png [PAGE.html]", file=stream)
+        print("Example:\n  python -m irgraph.screenshot docs/explorer.png", file=stream)
+        return 0 if asked else 2
+    try:
+        path = screenshot(args[0], args[1] if len(args) > 1 else None)
+    except IrgraphError as error:
+        print(f"irgraph: error: {error}", file=sys.stderr)
+        return error.exit_code
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,609 @@
+/* The explorer page's script. Data strings only ever reach the page through
+ * textContent, DOM nodes and vis-network's canvas; links are built with
+ * createElement("a") and only for http(s) addresses. */
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("graph-data").textContent);
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var PROV = "prov:wasDerivedFrom";
+  var EDGE_STYLE = {
+    "irg:supports": { color: "#2e7d32", dashes: false, width: 2.5, key: "supports" },
+    "irg:contradicts": { color: "#d62728", dashes: [8, 6], width: 2.5, key: "contradicts" }
+  };
+  var OTHER_EDGE = { color: "#a8adb3", dashes: false, width: 1 };
+  var INTERVENTION_CLASSES = { "irg:Intervention": true, "irg:CombinationIntervention": true };
+
+  var verdictColour = new Map();
+  data.verdicts.forEach(function (v) { verdictColour.set(v.id, v.color); });
+  var classes = new Map();
+  data.classes.forEach(function (c) { classes.set(c.id, c); });
+  var nodeById = new Map();
+  data.nodes.forEach(function (n) { nodeById.set(n.id, n); });
+  var outgoing = new Map();
+  var incoming = new Map();
+  function push(map, key, value) {
+    if (!map.has(key)) map.set(key, []);
+    map.get(key).push(value);
+  }
+  data.edges.forEach(function (e) { push(outgoing, e.from, e); push(incoming, e.to, e); });
+  var approachSets = new Map();
+  data.approaches.forEach(function (a) { approachSets.set(a.id, new Set(a.nodes)); });
+  var trailSets = new Map();
+  Object.keys(data.trails).forEach(function (k) { trailSets.set(k, new Set(data.trails[k])); });
+
+  // ---- what is shown ------------------------------------------------------
+  var defaultClasses = data.classes.filter(function (c) { return c.on; }).map(function (c) { return c.id; });
+  var state = { classes: new Set(defaultClasses), phasesOff: new Set(), approach: "", trail: "" };
+
+  function isVisible(id) {
+    var n = nodeById.get(id);
+    if (!n || !state.classes.has(n["class"])) return false;
+    if (n.phases.length && n.phases.every(function (p) { return state.phasesOff.has(p); })) return false;
+    if (state.approach && !approachSets.get(state.approach).has(id)) return false;
+    if (state.trail && !trailSets.get(state.trail).has(id)) return false;
+    return true;
+  }
+
+  // ---- small DOM helpers (text only) -------------------------------------
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+    return node;
+  }
+  function safeUrl(href) {
+    if (typeof href !== "string" || !href) return null;
+    var url;
+    try { url = new URL(href); } catch (e) { return null; }
+    if ((url.protocol !== "http:" && url.protocol !== "https:") || !url.hostname) return null;
+    return url.href;
+  }
+  function webLink(href, text) {
+    var safe = safeUrl(href);
+    if (!safe) return document.createTextNode(String(text));
+    var a = document.createElement("a");
+    a.href = safe;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    a.textContent = String(text);
+    return a;
+  }
+  function shapeIcon(shape, colour, size) {
+    size = size || 14;
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("class", "shape");
+    svg.setAttribute("width", String(size));
+    svg.setAttribute("height", String(size));
+    svg.setAttribute("viewBox", "0 0 20 20");
+    svg.setAttribute("aria-hidden", "true");
+    var item;
+    var polygons = {
+      diamond: "10,1 19,10 10,19 1,10", triangle: "10,2 19,18 1,18", triangleDown: "1,2 19,2 10,18",
+      star: "10,1 12.6,7.2 19,7.6 14,11.8 15.6,18.4 10,14.8 4.4,18.4 6,11.8 1,7.6 7.4,7.2",
+      hexagon: "5,2 15,2 19.5,10 15,18 5,18 0.5,10"
+    };
+    if (polygons[shape]) {
+      item = document.createElementNS(SVG_NS, "polygon");
+      item.setAttribute("points", polygons[shape]);
+    } else if (shape === "box" || shape === "square") {
+      item = document.createElementNS(SVG_NS, "rect");
+      item.setAttribute("x", shape === "box" ? "1" : "3");
+      item.setAttribute("y", shape === "box" ? "5" : "3");
+      item.setAttribute("width", shape === "box" ? "18" : "14");
+      item.setAttribute("height", shape === "box" ? "10" : "14");
+      item.setAttribute("rx", "2");
+    } else if (shape === "ellipse") {
+      item = document.createElementNS(SVG_NS, "ellipse");
+      item.setAttribute("cx", "10"); item.setAttribute("cy", "10");
+      item.setAttribute("rx", "9"); item.setAttribute("ry", "6");
+    } else {
+      item = document.createElementNS(SVG_NS, "circle");
+      item.setAttribute("cx", "10"); item.setAttribute("cy", "10"); item.setAttribute("r", "7");
+    }
+    item.setAttribute("fill", colour);
+    item.setAttribute("stroke", "#555");
+    item.setAttribute("stroke-width", "1");
+    svg.appendChild(item);
+    return svg;
+  }
+  function lineIcon(style) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("class", "shape");
+    svg.setAttribute("width", "30");
+    svg.setAttribute("height", "10");
+    svg.setAttribute("aria-hidden", "true");
+    var line = document.createElementNS(SVG_NS, "line");
+    line.setAttribute("x1", "1"); line.setAttribute("y1", "5"); line.setAttribute("x2", "29"); line.setAttribute("y2", "5");
+    line.setAttribute("stroke", style.color);
+    line.setAttribute("stroke-width", String(style.width));
+    if (style.dashes) line.setAttribute("stroke-dasharray", "5,3");
+    svg.appendChild(line);
+    return svg;
+  }
+
+  // ---- colours -------------------------------------------------------------
+  function rgb(hex) {
+    var v = /^#([0-9a-f]{6})$/i.exec(hex || "") ? parseInt(hex.slice(1), 16) : 0xc7c7c7;
+    return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+  }
+  function shade(hex, factor) {
+    return "#" + rgb(hex).map(function (c) {
+      var s = Math.max(0, Math.min(255, Math.round(c * factor))).toString(16);
+      return s.length < 2 ? "0" + s : s;
+    }).join("");
+  }
+  function readableOn(hex) {
+    var c = rgb(hex);
+    return (0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]) > 150 ? "#1b1b1b" : "#ffffff";
+  }
+  function styleOf(cls) {
+    return classes.get(cls) || { label: cls, color: "#c7c7c7", shape: "dot", font: 12 };
+  }
+
+  // ---- the network ---------------------------------------------------------
+  var large = data.large;
+  var visNodes = data.nodes.map(function (n) {
+    var c = styleOf(n["class"]);
+    var inside = c.shape === "box" || c.shape === "ellipse";
+    return {
+      id: n.id,
+      label: n.label,
+      title: n.label + "\n" + c.label,
+      x: n.x,
+      y: n.y,
+      shape: c.shape,
+      size: INTERVENTION_CLASSES[n["class"]] ? 18 : 11,
+      color: {
+        background: c.color, border: verdictColour.get(n.verdict) || shade(c.color, 0.7),
+        highlight: { background: c.color, border: "#111111" },
+        hover: { background: c.color, border: "#111111" }
+      },
+      borderWidth: verdictColour.has(n.verdict) ? 4 : 1,
+      borderWidthSelected: 3,
+      font: { size: c.font || 12, color: inside ? readableOn(c.color) : "#222222" },
+      widthConstraint: { maximum: inside ? 190 : 170 }
+    };
+  });
+  var visEdges = data.edges.map(function (e) {
+    var s = EDGE_STYLE[e.relation] || OTHER_EDGE;
+    return {
+      id: e.id,
+      from: e.from,
+      to: e.to,
+      label: large ? undefined : e.label,
+      title: e.label,
+      color: { color: s.color, highlight: shade(s.color, 0.6), hover: shade(s.color, 0.6) },
+      dashes: s.dashes,
+      width: s.width,
+      smooth: e.curved ? { enabled: true, type: "curvedCW", roundness: 0.35 } : false
+    };
+  });
+  var nodeSet = new vis.DataSet(visNodes);
+  var edgeSet = new vis.DataSet(visEdges);
+  var nodeView = new vis.DataView(nodeSet, { filter: function (n) { return isVisible(n.id); } });
+  var edgeView = new vis.DataView(edgeSet, { filter: function (e) { return isVisible(e.from) && isVisible(e.to); } });
+  var options = {
+    autoResize: true,
+    physics: false,
+    layout: { improvedLayout: false, randomSeed: 1 },
+    interaction: {
+      hover: !large, tooltipDelay: 250, hideEdgesOnDrag: large, hideEdgesOnZoom: large,
+      multiselect: false, navigationButtons: false, keyboard: false
+    },
+    nodes: { font: { face: "system-ui, sans-serif" }, margin: 8 },
+    edges: {
+      smooth: false,
+      arrows: { to: { enabled: true, scaleFactor: 0.45 } },
+      font: { size: 11, align: "middle", color: "#444444", strokeWidth: 3, strokeColor: "#ffffff" },
+      scaling: { label: { drawThreshold: 14 } },
+      selectionWidth: 1.5
+    }
+  };
+  var container = document.getElementById("graph");
+  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+
+  // column headings: a strip over the top of the graph that follows pans and zooms sideways
+  var headingStrip = document.getElementById("column-headings");
+  var headingItems = [];
+  var canvasHeadings = [];
+  function showHeadings(columns) {
+    clear(headingStrip);
+    // the first band's headings ride on the strip; a second band's are drawn above it on the canvas
+    canvasHeadings = columns.filter(function (col) { return col.band > 0; });
+    headingItems = columns.filter(function (col) { return !col.band; }).map(function (col) {
+      var item = el("span", null, col.label);
+      headingStrip.appendChild(item);
+      return { column: col.column, x: col.x, item: item };
+    });
+  }
+  showHeadings(data.columns);
+  network.on("beforeDrawing", function (ctx) {
+    if (!canvasHeadings.length) return;
+    var shown = new Set();
+    nodeView.getIds().forEach(function (id) { shown.add(nodeById.get(id).column); });
+    ctx.save();
+    ctx.font = "600 15px system-ui, sans-serif";
+    ctx.fillStyle = "#666666";
+    ctx.textAlign = "center";
+    canvasHeadings.forEach(function (col) {
+      if (shown.has(col.column)) ctx.fillText(col.label.toUpperCase(), col.x, col.y);
+    });
+    ctx.restore();
+  });
+  network.on("afterDrawing", function () {
+    var shown = new Set();
+    nodeView.getIds().forEach(function (id) { shown.add(nodeById.get(id).column); });
+    var right = -Infinity;
+    headingItems.slice().sort(function (a, b) { return a.x - b.x; }).forEach(function (h) {
+      var x = Math.round(network.canvasToDOM({ x: h.x, y: 0 }).x);
+      h.item.style.left = x + "px";
+      h.item.style.display = shown.has(h.column) ? "" : "none";
+      if (!shown.has(h.column)) return;
+      var half = h.item.offsetWidth / 2;
+      if (x - half < right + 8) { h.item.style.display = "none"; return; }  // no overlapping headings
+      right = x + half;
+    });
+  });
+
+  var explorer = {
+    network: network, nodes: nodeSet, edges: edgeSet, nodeView: nodeView, edgeView: edgeView,
+    data: data, ready: false, select: select, isVisible: isVisible
+  };
+  window.irgraphExplorer = explorer;
+  network.once("afterDrawing", function () {
+    explorer.ready = true;
+    document.body.setAttribute("data-ready", "true");
+  });
+
+  // ---- controls --------------------------------------------------------------
+  var statusLine = document.getElementById("status");
+  var classBoxes = new Map();
+  var phaseBoxes = new Map();
+  var approachSelect = document.getElementById("approach-filter");
+  var trailSelect = document.getElementById("trail-filter");
+
+  // the trail and approach filters draw their nodes in a layout of their own, computed with the page
+  var home = new Map();
+  data.nodes.forEach(function (n) { home.set(n.id, { x: n.x, y: n.y }); });
+  var currentView = "";
+  function viewKey() {
+    if (state.trail && data.views[state.trail]) return state.trail;
+    if (state.approach && data.views[state.approach]) return state.approach;
+    return "";
+  }
+  function moveTo(key) {
+    if (key === currentView) return;
+    var moves = [];
+    var previous = currentView ? data.views[currentView].positions : {};
+    Object.keys(previous).forEach(function (id) { var h = home.get(id); moves.push({ id: id, x: h.x, y: h.y }); });
+    var target = key ? data.views[key].positions : {};
+    Object.keys(target).forEach(function (id) { moves.push({ id: id, x: target[id][0], y: target[id][1] }); });
+    nodeSet.update(moves);
+    currentView = key;
+    showHeadings(key ? data.views[key].columns : data.columns);
+  }
+
+  function apply(fit) {
+    var key = viewKey();
+    if (key !== currentView) { moveTo(key); fit = true; }
+    nodeView.refresh();
+    edgeView.refresh();
+    statusLine.textContent = nodeView.length + " of " + data.nodes.length + " nodes and " +
+      edgeView.length + " of " + data.edges.length + " links shown";
+    if (fit) network.fit({ animation: false });
+  }
+
+  var classFilter = document.getElementById("class-filter");
+  data.classes.forEach(function (c) {
+    var row = el("label", "check");
+    var box = el("input");
+    box.type = "checkbox";
+    box.checked = state.classes.has(c.id);
+    box.setAttribute("data-class", c.id);
+    box.addEventListener("change", function () {
+      if (box.checked) state.classes.add(c.id); else state.classes.delete(c.id);
+      apply(false);
+    });
+    classBoxes.set(c.id, box);
+    row.appendChild(box);
+    row.appendChild(shapeIcon(c.shape, c.color));
+    row.appendChild(el("span", null, c.label));
+    row.appendChild(el("span", "count", c.count));
+    classFilter.appendChild(row);
+  });
+
+  var edgeLegend = document.getElementById("edge-legend");
+  [["supports", EDGE_STYLE["irg:supports"]], ["contradicts", EDGE_STYLE["irg:contradicts"]],
+   ["other links, labelled when you zoom in", OTHER_EDGE]].forEach(function (item) {
+    var row = el("div", "edge-key");
+    row.appendChild(lineIcon(item[1]));
+    row.appendChild(el("span", null, item[0]));
+    edgeLegend.appendChild(row);
+  });
+  if (data.verdicts.length) {
+    edgeLegend.appendChild(el("div", "muted", "A finding's border, its verdict:"));
+    data.verdicts.forEach(function (v) {
+      var row = el("div", "edge-key");
+      var icon = shapeIcon("square", "#ffffff");
+      icon.firstChild.setAttribute("stroke", v.color);
+      icon.firstChild.setAttribute("stroke-width", "4");
+      row.appendChild(icon);
+      row.appendChild(el("span", null, v.label));
+      edgeLegend.appendChild(row);
+    });
+  }
+
+  function option(value, text) {
+    var o = el("option", null, text);
+    o.value = value;
+    return o;
+  }
+  approachSelect.appendChild(option("", "All approaches"));
+  data.approaches.forEach(function (a) {
+    approachSelect.appendChild(option(a.id, "\u2003".repeat(a.level) + a.label));
+  });
+  approachSelect.addEventListener("change", function () {
+    state.approach = approachSelect.value;
+    apply(true);
+  });
+
+  var phaseFilter = document.getElementById("phase-filter");
+  data.phases.forEach(function (p) {
+    var row = el("label", "check");
+    var box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.setAttribute("data-phase", p.id);
+    box.addEventListener("change", function () {
+      if (box.checked) state.phasesOff.delete(p.id); else state.phasesOff.add(p.id);
+      apply(false);
+    });
+    phaseBoxes.set(p.id, box);
+    row.appendChild(box);
+    row.appendChild(el("span", null, p.label));
+    row.appendChild(el("span", "count", p.studies + (p.studies === 1 ? " study" : " studies")));
+    phaseFilter.appendChild(row);
+  });
+  if (!data.phases.length) phaseFilter.appendChild(el("p", "muted", "No trial phases in this view."));
+
+  trailSelect.appendChild(option("", "None: choose an intervention"));
+  data.nodes.filter(function (n) { return trailSets.has(n.id); })
+    .sort(function (a, b) { return a.label.localeCompare(b.label); })
+    .forEach(function (n) { trailSelect.appendChild(option(n.id, n.label)); });
+  function showTrail(id) {
+    state.trail = id;
+    trailSelect.value = id;
+    if (id) {
+      // the trail shows every class it holds, sources included
+      trailSets.get(id).forEach(function (m) { state.classes.add(nodeById.get(m)["class"]); });
+      syncBoxes();
+    }
+    apply(true);
+  }
+  trailSelect.addEventListener("change", function () { showTrail(trailSelect.value); });
+
+  function syncBoxes() {
+    classBoxes.forEach(function (box, cls) { box.checked = state.classes.has(cls); });
+    phaseBoxes.forEach(function (box, phase) { box.checked = !state.phasesOff.has(phase); });
+    approachSelect.value = state.approach;
+    trailSelect.value = state.trail;
+  }
+  function reset() {
+    state.classes = new Set(defaultClasses);
+    state.phasesOff.clear();
+    state.approach = "";
+    state.trail = "";
+    syncBoxes();
+    apply(true);
+  }
+  document.getElementById("reset").addEventListener("click", reset);
+
+  // ---- search ----------------------------------------------------------------
+  var searchBox = document.getElementById("search");
+  var resultList = document.getElementById("search-results");
+  var searchIndex = data.nodes.map(function (n) {
+    return { id: n.id, label: n.label, names: [n.label].concat(n.synonyms) };
+  });
+  function matches(query) {
+    var q = query.trim().toLowerCase();
+    if (!q) return [];
+    var found = [];
+    searchIndex.forEach(function (entry) {
+      var best = null;
+      entry.names.forEach(function (name) {
+        var lower = name.toLowerCase();
+        var rank = lower === q ? 0 : lower.indexOf(q) === 0 ? 1 : (" " + lower).indexOf(" " + q) >= 0 ? 2 : lower.indexOf(q) >= 0 ? 3 : 9;
+        if (rank < 9 && (best === null || rank < best.rank)) best = { rank: rank, name: name };
+      });
+      if (best) found.push({ id: entry.id, label: entry.label, rank: best.rank, via: best.name });
+    });
+    found.sort(function (a, b) { return a.rank - b.rank || a.label.localeCompare(b.label) || (a.id < b.id ? -1 : 1); });
+    return found;
+  }
+  function showResults() {
+    clear(resultList);
+    var found = matches(searchBox.value);
+    found.slice(0, 12).forEach(function (m) {
+      var item = el("li");
+      var button = el("button", null, m.via === m.label ? m.label : m.label + " (" + m.via + ")");
+      button.type = "button";
+      button.setAttribute("data-id", m.id);
+      button.addEventListener("click", function () { select(m.id); });
+      item.appendChild(button);
+      resultList.appendChild(item);
+    });
+    if (searchBox.value.trim() && !found.length) resultList.appendChild(el("li", "hint", "Nothing is called that."));
+    if (found.length > 12) resultList.appendChild(el("li", "hint", (found.length - 12) + " more: type more of the name"));
+  }
+  searchBox.addEventListener("input", showResults);
+  searchBox.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") {
+      var found = matches(searchBox.value);
+      if (found.length) select(found[0].id);
+      event.preventDefault();
+    }
+  });
+
+  // ---- selecting and the details panel ---------------------------------------
+  function reveal(id) {
+    var n = nodeById.get(id);
+    state.classes.add(n["class"]);
+    if (!isVisible(id)) {
+      state.phasesOff.clear();
+      state.approach = "";
+      state.trail = "";
+    }
+    syncBoxes();
+    apply(false);
+  }
+  function select(id) {
+    if (!nodeById.has(id)) return;
+    if (!isVisible(id)) reveal(id);
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 0.9), animation: false });
+    showDetails(id);
+  }
+  explorer.select = select;
+
+  var details = document.getElementById("details");
+  function nodeButton(id) {
+    var n = nodeById.get(id);
+    var button = el("button", "node-link", n ? n.label : id);
+    button.type = "button";
+    button.setAttribute("data-id", id);
+    button.addEventListener("click", function () { select(id); });
+    return button;
+  }
+  function section(title) {
+    details.appendChild(el("h2", null, title));
+  }
+  function relationSpan(edge) {
+    var s = EDGE_STYLE[edge.relation];
+    return el("span", "rel" + (s ? " " + s.key : ""), edge.label);
+  }
+  function showDetails(id) {
+    var n = nodeById.get(id);
+    var c = styleOf(n["class"]);
+    clear(details);
+    details.appendChild(el("h3", null, n.label));
+    var type = el("p", "type");
+    var swatch = el("i");
+    swatch.style.background = c.color;
+    type.appendChild(swatch);
+    type.appendChild(document.createTextNode(c.label + " \u00b7 " + n.compact));
+    details.appendChild(type);
+    if (n.synonyms.length) details.appendChild(el("p", null, "Also called: " + n.synonyms.join("; ")));
+    n.definition.forEach(function (text) { details.appendChild(el("p", null, text)); });
+    if (INTERVENTION_CLASSES[n["class"]] && trailSets.has(id)) {
+      var trail = el("button", "action", "Show the evidence trail");
+      trail.type = "button";
+      trail.addEventListener("click", function () { showTrail(id); select(id); });
+      details.appendChild(trail);
+    }
+    if (n.facts.length) {
+      section("Facts");
+      var dl = el("dl");
+      n.facts.forEach(function (f) { dl.appendChild(el("dt", null, f[0])); dl.appendChild(el("dd", null, f[1])); });
+      details.appendChild(dl);
+    }
+    if (n.ids.length || n.external.length) {
+      section("Identifiers and external links");
+      var idList = el("ul");
+      n.ids.forEach(function (row) {
+        var li = el("li", null, row[0] + " " + row[1]);
+        if (row[2]) { li.appendChild(document.createTextNode(": ")); li.appendChild(webLink(row[2], row[2])); }
+        idList.appendChild(li);
+      });
+      n.external.forEach(function (row) {
+        var li = el("li", null, row[0] + ": ");
+        li.appendChild(row[2] ? webLink(row[2], row[1]) : document.createTextNode(row[1]));
+        idList.appendChild(li);
+      });
+      details.appendChild(idList);
+    }
+    var out = (outgoing.get(id) || []).filter(function (e) { return e.relation !== PROV; });
+    var into = incoming.get(id) || [];
+    if (out.length || into.length) {
+      section("Links");
+      var links = el("ul");
+      out.forEach(function (e) {
+        var li = el("li");
+        li.appendChild(relationSpan(e));
+        li.appendChild(document.createTextNode(" \u2192 "));
+        li.appendChild(nodeButton(e.to));
+        links.appendChild(li);
+      });
+      into.forEach(function (e) {
+        var li = el("li");
+        li.appendChild(nodeButton(e.from));
+        li.appendChild(document.createTextNode(" \u2192 "));
+        li.appendChild(relationSpan(e));
+        li.appendChild(document.createTextNode(" \u2192 this"));
+        links.appendChild(li);
+      });
+      details.appendChild(links);
+    }
+    if (n.sources.length || n.sections.length || n["class"] === "irg:Source") {
+      section("Where this comes from");
+      if (n.sections.length) {
+        details.appendChild(el("p", "section-line", (n.sections.length > 1 ? "Sections: " : "Section: ") + n.sections.join("; ")));
+      }
+      var own = n["class"] === "irg:Source" ? [id] : [];
+      own.concat(n.sources).forEach(function (sourceId) { details.appendChild(sourceBlock(sourceId)); });
+      if (!n.sources.length && n["class"] !== "irg:Source") details.appendChild(el("p", "muted", "No source is recorded."));
+    }
+  }
+  function sourceBlock(sourceId) {
+    var s = data.sources[sourceId];
+    var block = el("div", "source");
+    if (!s) { block.appendChild(el("div", null, sourceId)); return block; }
+    var head = el("div");
+    head.appendChild(nodeById.has(sourceId) ? nodeButton(sourceId) : el("strong", null, s.label));
+    block.appendChild(head);
+    s.title.forEach(function (t) { block.appendChild(el("div", "cite", "Title: " + t)); });
+    s.citation.forEach(function (t) { block.appendChild(el("div", "cite", t)); });
+    if (s.publisher.length) block.appendChild(el("div", "muted", "Publisher: " + s.publisher.join("; ")));
+    s.date.forEach(function (t) { block.appendChild(el("div", "muted", "Date: " + t)); });
+    s.ids.forEach(function (row) {
+      var line = el("div", null, row[0] + " " + row[1] + (row[2] ? ": " : ""));
+      if (row[2]) line.appendChild(webLink(row[2], row[2]));
+      block.appendChild(line);
+    });
+    s.web.forEach(function (row) {
+      var line = el("div", null, row[0] + ": ");
+      line.appendChild(row[2] ? webLink(row[2], row[1]) : document.createTextNode(row[1]));
+      block.appendChild(line);
+    });
+    return block;
+  }
+  function showEdge(edgeId) {
+    var e = data.edges[edgeId];
+    if (!e) return;
+    clear(details);
+    details.appendChild(el("h3", null, e.label));
+    details.appendChild(el("p", "type", "a link (" + e.relation + ")"));
+    var p = el("p");
+    p.appendChild(nodeButton(e.from));
+    p.appendChild(document.createTextNode(" \u2192 "));
+    p.appendChild(relationSpan(e));
+    p.appendChild(document.createTextNode(" \u2192 "));
+    p.appendChild(nodeButton(e.to));
+    details.appendChild(p);
+  }
+
+  network.on("click", function (params) {
+    if (params.nodes.length) showDetails(params.nodes[0]);
+    else if (params.edges.length) showEdge(params.edges[0]);
+  });
+
+  apply(false);
+  if (data.focus && nodeById.has(data.focus)) {
+    network.selectNodes([data.focus]);
+    showDetails(data.focus);
+  }
+})();
