@@ -23,7 +23,7 @@ from .errors import IrgraphError, LoadError, QueryError, QueryTimeout, UsageErro
 from .export import to_jsonld, to_ntriples, to_turtle, write_atomic
 from .load import LoadedGraph, load, load_graph
 from .namespaces import IR, IRG, compact, expand, prefixes
-from .network import to_networkx
+from .network import ExplanationPath, Stats, explain_paths, graph_stats, to_graphml, to_networkx
 from .report import Problem, Report
 from .terms import resolve as resolve_term
 from .validate import validate
@@ -57,4 +57,9 @@ __all__ = [
     "to_turtle",
     "validate",
     "write_atomic",
+    "ExplanationPath",
+    "Stats",
+    "explain_paths",
+    "graph_stats",
+    "to_graphml",
 ]

@@ -129,3 +129,69 @@ def validate(data: tuple[str, ...], store: str, fmt: str) -> None:
         _fail(error)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     sys.exit(0 if report.conforms else 1)
+
+
+# --- exports, network analysis and diffs ---------------------------------------
+
+
+@main.command()
+@data_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for machines.",
+)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many entities to rank.")
+@click.option(
+    "--all-links",
+    is_flag=True,
+    help="Count sources, concept schemes and controlled values (left out by default) in the network measures.",
+)
+@handle_errors
+def stats(data: tuple[str, ...], store: str, fmt: str, top: int, all_links: bool) -> None:
+    """Counts per class and property, most central entities, components, interventions by approach and phase.
+
+    \b
+    Example:
+      irgraph stats --top 5
+      irgraph stats --format json > stats.json
+    """
+    from .network import graph_stats
+
+    result = graph_stats(load(data, store=store).graph, top=top, all_links=all_links)
+    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
+
+
+@main.command()
+@data_options
+@click.argument("start", metavar="FROM")
+@click.argument("end", metavar="TO")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="How many shortest paths to show.")
+@click.option("--all-links", is_flag=True, help="Also follow provenance, scheme and controlled-value links.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handle_errors
+def path(data: tuple[str, ...], store: str, start: str, end: str, limit: int, all_links: bool, fmt: str) -> None:
+    """The shortest explanation paths between two entities, with each link's label and direction.
+
+    FROM and TO are labels, synonyms, compact names (ir:il-2) or IRIs. Exit
+    code 0 when a path was found, 1 when the two are not connected.
+
+    \b
+    Example:
+      irgraph path DermaVir "CD4-positive T cell"
+    """
+    import json
+
+    from .network import explain_paths
+
+    paths = explain_paths(load(data, store=store).graph, start, end, limit=limit, all_links=all_links)
+    if fmt == "json":
+        click.echo(json.dumps([p.to_dict() for p in paths], indent=2, ensure_ascii=False))
+    elif paths:
+        click.echo("\n\n".join(p.to_text() for p in paths))
+    else:
+        click.echo(f"no path between {start!r} and {end!r}", err=True)
+    sys.exit(0 if paths else 1)
