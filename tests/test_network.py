@@ -72,6 +72,15 @@ def test_graphml_reads_back_with_the_same_nodes_edges_and_attributes(graph, netw
     assert len({line.split('id="')[1] for line in edge_ids}) == len(edge_ids)  # unique edge ids
 
 
+def test_graphml_command_writes_a_file_gephi_and_cytoscape_can_open(invoke, tmp_path):
+    out = tmp_path / "irgraph.graphml"
+    assert invoke("export", "--format", "graphml", "-o", out).exit_code == 0
+    back = nx.read_graphml(out)
+    assert back.is_directed() and back.number_of_nodes() > 100
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<?xml") and 'edgedefault="directed"' in text
+
+
 # --- statistics ------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 from .build import BuildResult, build
 from .errors import IrgraphError, LoadError, QueryError, QueryTimeout, UsageError, ValidationFailed
-from .export import to_jsonld, to_ntriples, to_turtle, write_atomic
+from .export import export_graph, frame_jsonld, to_jsonld, to_nquads, to_ntriples, to_turtle, write_atomic
 from .load import LoadedGraph, load, load_graph
 from .namespaces import IR, IRG, compact, expand, prefixes
 from .network import ExplanationPath, Stats, explain_paths, graph_stats, to_graphml, to_networkx
@@ -62,4 +62,7 @@ __all__ = [
     "explain_paths",
     "graph_stats",
     "to_graphml",
+    "export_graph",
+    "frame_jsonld",
+    "to_nquads",
 ]

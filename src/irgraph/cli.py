@@ -139,6 +139,59 @@ def validate(data: tuple[str, ...], store: str, fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
+    type=click.Choice(["jsonld", "turtle", "nt", "nq", "graphml"]),
+    default="jsonld",
+    show_default=True,
+    help="jsonld (compact, with the project's context), turtle, nt (N-Triples, sorted), "
+    "nq (N-Quads, one graph per input file) or graphml (Gephi, Cytoscape).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="File to write (atomically); standard output when left out.",
+)
+@click.option(
+    "--context",
+    type=click.Choice(["embed", "file", "none"]),
+    default="embed",
+    show_default=True,
+    help="JSON-LD: embed the context, refer to it by its IRI (file), or none (full IRIs).",
+)
+@click.option(
+    "--frame",
+    type=click.Choice(["interventions"]),
+    help="JSON-LD: one nested object per intervention with its studies, findings and sources.",
+)
+@handle_errors
+def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, context: str, frame: str | None) -> None:
+    """Write the graph in a format other tools read.
+
+    Nothing is validated here (run 'irgraph validate' or 'irgraph build');
+    the file is written only when the whole export succeeded.
+
+    \b
+    Example:
+      irgraph export --format jsonld --frame interventions -o interventions.jsonld
+      irgraph export --format graphml -o irgraph.graphml
+      irgraph export --format nt | sort | head
+    """
+    from .export import export_graph, write_atomic
+
+    text = export_graph(fmt, data, store=store, context=context, frame=frame)
+    if output:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@data_options
+@click.option(
+    "--format",
+    "fmt",
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
