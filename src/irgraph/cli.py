@@ -248,3 +248,33 @@ def path(data: tuple[str, ...], store: str, start: str, end: str, limit: int, al
     else:
         click.echo(f"no path between {start!r} and {end!r}", err=True)
     sys.exit(0 if paths else 1)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=str))
+@click.argument("new", type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "turtle", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, turtle (changeset vocabulary) or json for machines.",
+)
+@handle_errors
+def diff(old: str, new: str, fmt: str) -> None:
+    """What changed between two versions: triples removed and added, by subject, with a summary per class.
+
+    OLD and NEW are files or folders of RDF (.ttl, .nt, .nq, .trig, .jsonld).
+    Blank nodes are compared canonically. Exit code 0 when the graphs are
+    equal (and nothing is printed in text and turtle), 1 when they differ.
+
+    \b
+    Example:
+      irgraph diff release-0.1.0/data data/
+    """
+    from .diff import diff_graphs
+
+    result = diff_graphs(old, new)
+    click.echo(result.render(fmt), nl=False)
+    sys.exit(0 if result.equal else 1)
