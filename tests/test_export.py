@@ -482,7 +482,7 @@ def test_exports_are_identical_across_processes(tmp_path):
         script = (
             "import hashlib, irgraph; g = irgraph.load_graph(); "
             "print(hashlib.sha256((irgraph.to_jsonld(g) + irgraph.to_jsonld(g, frame='interventions') + "
-            "irgraph.to_graphml(g)).encode()).hexdigest())"
+            "irgraph.to_graphml(g) + irgraph.to_void(g)).encode()).hexdigest())"
         )
         outputs.append(subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout)
     assert outputs[0] == outputs[1]
@@ -493,3 +493,54 @@ def test_export_graph_covers_every_format():
         assert export_graph(fmt)
     with pytest.raises(irgraph.UsageError, match="unknown export format"):
         export_graph("rdfxml")
+
+
+# --- the dataset description (VoID / DCAT) ---------------------------------------------------
+
+
+def test_void_description_counts_match_the_graph(graph):
+    from rdflib import Namespace
+    from rdflib.namespace import DCAT, DCTERMS, OWL
+
+    from irgraph.describe_dataset import DATASET_IRI
+
+    void = Namespace("http://rdfs.org/ns/void#")
+    described = Graph().parse(data=irgraph.to_void(graph, ["irgraph.ttl"]), format="turtle")
+    plain = memory_copy(graph)
+    assert int(described.value(DATASET_IRI, void.triples)) == len(plain)
+    entities = {s for s in plain.subjects() if str(s).startswith(IR)}
+    assert int(described.value(DATASET_IRI, void.entities)) == len(entities)
+    assert int(described.value(DATASET_IRI, void.classes)) == len(set(plain.objects(None, RDF.type)))
+    ontology = URIRef("https://w3id.org/irgraph/ontology")
+    assert described.value(DATASET_IRI, OWL.versionInfo) == plain.value(ontology, OWL.versionInfo)
+    assert described.value(DATASET_IRI, DCTERMS.license) == plain.value(ontology, DCTERMS.license)
+    sources = set(described.objects(DATASET_IRI, DCTERMS.source))
+    assert sources == set(plain.subjects(RDF.type, URIRef(IRG + "Source")))
+    partitions = {
+        described.value(p, void["class"]): int(described.value(p, void.entities))
+        for p in described.objects(DATASET_IRI, void.classPartition)
+    }
+    for cls, count in partitions.items():
+        assert count == len(set(plain.subjects(RDF.type, cls)))
+    vocabularies = {str(v) for v in described.objects(DATASET_IRI, void.vocabulary)}
+    assert {IRG, "http://www.w3.org/ns/prov#", "http://www.w3.org/2004/02/skos/core#"} <= vocabularies
+    distribution = described.value(DATASET_IRI, DCAT.distribution)
+    assert str(described.value(distribution, DCAT.mediaType)).endswith("text/turtle")
+
+
+def test_build_writes_the_void_description(tmp_path):
+    result = irgraph.build(tmp_path)
+    assert tmp_path / "void.ttl" in result.files
+    described = Graph().parse(tmp_path / "void.ttl", format="turtle")
+    titles = {str(o) for o in described.objects(None, URIRef("http://purl.org/dc/terms/title"))}
+    assert {"irgraph.ttl", "irgraph.jsonld", "irgraph.html"} <= titles
+
+
+def test_changelog_names_the_current_release():
+    version = str(memory_copy(irgraph.load_graph()).value(URIRef("https://w3id.org/irgraph/ontology"), URIRef("http://www.w3.org/2002/07/owl#versionInfo")))
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## {version}" in changelog
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Citing a release", 1)[1].split("\n## ", 1)[0]
+    assert "owl:versionInfo" in section and "CHANGELOG.md" in section and "irgraph diff" in section
+

@@ -19,9 +19,10 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 from .build import BuildResult, build
+from .describe_dataset import dataset_description, to_void
+from .diff import GraphDiff, diff_graphs
 from .errors import IrgraphError, LoadError, QueryError, QueryTimeout, UsageError, ValidationFailed
 from .export import export_graph, frame_jsonld, to_jsonld, to_nquads, to_ntriples, to_turtle, write_atomic
-from .diff import GraphDiff, diff_graphs
 from .load import LoadedGraph, load, load_graph
 from .namespaces import IR, IRG, compact, expand, prefixes
 from .network import ExplanationPath, Stats, explain_paths, graph_stats, to_graphml, to_networkx
@@ -68,4 +69,6 @@ __all__ = [
     "to_nquads",
     "GraphDiff",
     "diff_graphs",
+    "dataset_description",
+    "to_void",
 ]
