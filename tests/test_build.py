@@ -18,11 +18,11 @@ from .conftest import FIXTURES
 BAD = 'ir:x rdfs:label "unterminated .\n'
 
 
-def test_build_writes_three_files_and_a_truthful_summary(invoke, tmp_path, graph):
+def test_build_writes_four_files_and_a_truthful_summary(invoke, tmp_path, graph):
     out = tmp_path / "out"
     result = invoke("build", "--out", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["irgraph.html", "irgraph.jsonld", "irgraph.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == ["irgraph.html", "irgraph.jsonld", "irgraph.ttl", "void.ttl"]
     # count independently, with rdflib's own engine on a plain copy
     plain = memory_copy(graph)
     def count(cls):
@@ -46,7 +46,7 @@ def test_outputs_are_the_graph(tmp_path, graph):
 def test_build_twice_gives_identical_bytes(tmp_path):
     irgraph.build(tmp_path / "a")
     irgraph.build(tmp_path / "b")
-    for name in ("irgraph.ttl", "irgraph.jsonld", "irgraph.html"):
+    for name in ("irgraph.ttl", "irgraph.jsonld", "irgraph.html", "void.ttl"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -144,7 +145,11 @@ def test_every_query_file_parses_and_has_title_and_description():
     for saved in catalog().values():
         assert saved.title and saved.description, saved.name
         check_query(saved.text)
-        assert "PREFIX" in saved.text, f"{saved.name} should declare its own prefixes"
+        body = "\n".join(line for line in saved.text.splitlines() if not line.startswith("#"))
+        body = re.sub(r"<[^>]*>|\"[^\"]*\"", "", body)
+        used = set(re.findall(r"(?<![\w?$])([a-z][a-z0-9]*):[A-Za-z]", body)) - {"http", "https"}
+        declared = set(re.findall(r"PREFIX\s+([a-z][a-z0-9]*):", saved.text))
+        assert used <= declared, f"{saved.name} uses undeclared prefixes {sorted(used - declared)}"
 
 
 def test_list_shows_every_query(invoke):

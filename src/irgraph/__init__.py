@@ -19,13 +19,15 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 from .build import BuildResult, build
+from .describe_dataset import dataset_description, to_void
+from .diff import GraphDiff, diff_graphs
 from .errors import IrgraphError, LoadError, QueryError, QueryTimeout, UsageError, ValidationFailed
-from .export import to_jsonld, to_ntriples, to_turtle, write_atomic
+from .export import export_graph, frame_jsonld, to_jsonld, to_nquads, to_ntriples, to_turtle, write_atomic
 from .load import LoadedGraph, load, load_graph
 from .namespaces import IR, IRG, compact, expand, prefixes
-from .network import to_networkx
 from .describe import Description, describe
 from .query import QueryResult, check_query, query, run_query
+from .network import ExplanationPath, Stats, explain_paths, graph_stats, to_graphml, to_networkx
 from .report import Problem, Report
 from .serve import make_server
 from .terms import resolve as resolve_term
@@ -71,4 +73,16 @@ __all__ = [
     "validate",
     "write_atomic",
     "write_explorer",
+    "ExplanationPath",
+    "Stats",
+    "explain_paths",
+    "graph_stats",
+    "to_graphml",
+    "export_graph",
+    "frame_jsonld",
+    "to_nquads",
+    "GraphDiff",
+    "diff_graphs",
+    "dataset_description",
+    "to_void",
 ]

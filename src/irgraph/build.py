@@ -1,4 +1,4 @@
-"""The main job: load, validate, and write the graph as Turtle, JSON-LD and HTML.
+"""The main job: load, validate, and write the graph as Turtle, JSON-LD and HTML, with a VoID description.
 
 Everything is rendered in memory first and written only when all of it
 succeeded; each file is written atomically, so a failed or interrupted build
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import saved_query
+from .describe_dataset import to_void
 from .errors import ValidationFailed
 from .export import to_jsonld, to_turtle, write_atomic
 from .load import load
@@ -20,7 +21,7 @@ from .store import DEFAULT_STORE
 from .validate import validate
 from .visualize import to_html
 
-OUTPUT_NAMES = ("irgraph.ttl", "irgraph.jsonld", "irgraph.html")
+OUTPUT_NAMES = ("irgraph.ttl", "irgraph.jsonld", "irgraph.html", "void.ttl")
 
 
 @dataclass
@@ -48,7 +49,8 @@ def count_entities(graph) -> dict[str, int]:
 
 
 def build(out_dir: str | Path = "build", extra_data: Iterable[str | Path] = (), *, store: str = DEFAULT_STORE) -> BuildResult:
-    """Load and validate the graph, then write ``irgraph.ttl``, ``irgraph.jsonld`` and ``irgraph.html``.
+    """Load and validate the graph, then write ``irgraph.ttl``, ``irgraph.jsonld``, ``irgraph.html``
+    and ``void.ttl`` (the VoID/DCAT description of the dataset).
 
     Raises :class:`~irgraph.errors.LoadError` (a file did not parse) or
     :class:`~irgraph.errors.ValidationFailed` (the data breaks the contract);
@@ -62,6 +64,7 @@ def build(out_dir: str | Path = "build", extra_data: Iterable[str | Path] = (), 
         "irgraph.ttl": to_turtle(loaded.graph),
         "irgraph.jsonld": to_jsonld(loaded.graph),
         "irgraph.html": to_html(loaded.graph),
+        "void.ttl": to_void(loaded.graph, distributions=("irgraph.ttl", "irgraph.jsonld", "irgraph.html")),
     }
     out = Path(out_dir)
     written = [write_atomic(out / name, outputs[name]) for name in OUTPUT_NAMES]

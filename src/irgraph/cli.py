@@ -326,3 +326,151 @@ def viz(
 
 
 viz.help = viz.help.replace("{large}", f"{LARGE_GRAPH:,}")
+
+
+# ---- export, stats, path, diff ---------------------------------------------
+
+@main.command()
+@data_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonld", "turtle", "nt", "nq", "graphml"]),
+    default="jsonld",
+    show_default=True,
+    help="jsonld (compact, with the project's context), turtle, nt (N-Triples, sorted), "
+    "nq (N-Quads, one graph per input file) or graphml (Gephi, Cytoscape).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="File to write (atomically); standard output when left out.",
+)
+@click.option(
+    "--context",
+    type=click.Choice(["embed", "file", "none"]),
+    default="embed",
+    show_default=True,
+    help="JSON-LD: embed the context, refer to it by its IRI (file), or none (full IRIs).",
+)
+@click.option(
+    "--frame",
+    type=click.Choice(["interventions"]),
+    help="JSON-LD: one nested object per intervention with its studies, findings and sources.",
+)
+@handle_errors
+def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, context: str, frame: str | None) -> None:
+    """Write the graph in a format other tools read.
+
+    Nothing is validated here (run 'irgraph validate' or 'irgraph build');
+    the file is written only when the whole export succeeded.
+
+    \b
+    Example:
+      irgraph export --format jsonld --frame interventions -o interventions.jsonld
+      irgraph export --format graphml -o irgraph.graphml
+      irgraph export --format nt | sort | head
+    """
+    from .export import export_graph, write_atomic
+
+    text = export_graph(fmt, data, store=store, context=context, frame=frame)
+    if output:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@data_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for machines.",
+)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many entities to rank.")
+@click.option(
+    "--all-links",
+    is_flag=True,
+    help="Count sources, concept schemes and controlled values (left out by default) in the network measures.",
+)
+@handle_errors
+def stats(data: tuple[str, ...], store: str, fmt: str, top: int, all_links: bool) -> None:
+    """Counts per class and property, most central entities, components, interventions by approach and phase.
+
+    \b
+    Example:
+      irgraph stats --top 5
+      irgraph stats --format json > stats.json
+    """
+    from .network import graph_stats
+
+    result = graph_stats(load(data, store=store).graph, top=top, all_links=all_links)
+    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
+
+
+@main.command()
+@data_options
+@click.argument("start", metavar="FROM")
+@click.argument("end", metavar="TO")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="How many shortest paths to show.")
+@click.option("--all-links", is_flag=True, help="Also follow provenance, scheme and controlled-value links.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handle_errors
+def path(data: tuple[str, ...], store: str, start: str, end: str, limit: int, all_links: bool, fmt: str) -> None:
+    """The shortest explanation paths between two entities, with each link's label and direction.
+
+    FROM and TO are labels, synonyms, compact names (ir:il-2) or IRIs. Exit
+    code 0 when a path was found, 1 when the two are not connected.
+
+    \b
+    Example:
+      irgraph path DermaVir "CD4-positive T cell"
+    """
+    import json
+
+    from .network import explain_paths
+
+    paths = explain_paths(load(data, store=store).graph, start, end, limit=limit, all_links=all_links)
+    if fmt == "json":
+        click.echo(json.dumps([p.to_dict() for p in paths], indent=2, ensure_ascii=False))
+    elif paths:
+        click.echo("\n\n".join(p.to_text() for p in paths))
+    else:
+        click.echo(f"no path between {start!r} and {end!r}", err=True)
+    sys.exit(0 if paths else 1)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=str))
+@click.argument("new", type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "turtle", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, turtle (changeset vocabulary) or json for machines.",
+)
+@handle_errors
+def diff(old: str, new: str, fmt: str) -> None:
+    """What changed between two versions: triples removed and added, by subject, with a summary per class.
+
+    OLD and NEW are files or folders of RDF (.ttl, .nt, .nq, .trig, .jsonld).
+    Blank nodes are compared canonically. Exit code 0 when the graphs are
+    equal (and nothing is printed in text and turtle), 1 when they differ.
+
+    \b
+    Example:
+      irgraph diff release-0.1.0/data data/
+    """
+    from .diff import diff_graphs
+
+    result = diff_graphs(old, new)
+    click.echo(result.render(fmt), nl=False)
+    sys.exit(0 if result.equal else 1)

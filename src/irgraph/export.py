@@ -1,8 +1,24 @@
-"""Serialise the graph: deterministic Turtle and N-Triples, compact JSON-LD.
+"""Serialise the graph for other tools: Turtle, N-Triples, N-Quads, compact JSON-LD, GraphML.
 
 Every writer starts from the same sorted list of triples (blank nodes
 canonicalised), so the same graph always gives the same bytes. Files are
 written atomically: a temporary file in the target folder, then a rename.
+
+Which writer does what, and why (``benchmarks/export_speed.py`` measures it;
+at 100,000 triples on two cores):
+
+* Turtle and N-Triples are written by pyoxigraph from the sorted triples;
+  Turtle is about five times faster than rdflib's writer, which also needs a
+  copy of the graph in its own store.
+* Compact JSON-LD is built here, straight from the sorted triples, with the
+  project's context: each subject becomes one node object, each predicate the
+  context's term for it, each value the plainest form that reads back as the
+  same RDF term. pyoxigraph writes only expanded JSON-LD; rdflib's
+  compaction, with the copy it needs, took about three times as long (the
+  previous writer here took 15 s, this one 2 s). pyld and rdflib read the
+  result back in the tests, which compare it with the graph.
+* Framing (``frame="interventions"``) uses pyld, a complete JSON-LD 1.1
+  processor, with a document loader that can only return the bundled context.
 """
 
 from __future__ import annotations
@@ -10,19 +26,36 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .namespaces import prefixes
-from .resources import context_file
-from .store import memory_copy, ox_triples
+from .errors import UsageError
+from .load import input_files, load, parse_file
+from .namespaces import compact, prefixes
+from .network import to_graphml
+from .resources import context_file, data_dir, ontology_file
+from .store import DEFAULT_STORE, ox_triples
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Where the bundled context is published; exported JSON-LD that refers to
 #: the context instead of embedding it names this IRI.
 CONTEXT_IRI = "https://w3id.org/irgraph/context.jsonld"
+#: Graph names of the bundled files in N-Quads: this base plus the file's
+#: path in the repository (``ontology/irgraph.ttl``, ``data/studies.ttl``).
+GRAPH_BASE = "https://w3id.org/irgraph/graph/"
+
+FORMATS = ("jsonld", "turtle", "nt", "nq", "graphml")
+CONTEXT_MODES = ("embed", "file", "none")
+FRAMES = ("interventions",)
+#: JSON numbers beyond this lose digits in JavaScript; larger integers stay strings.
+_SAFE_INTEGER = 2**53
 
 
 def _term_key(term) -> tuple:
@@ -31,26 +64,48 @@ def _term_key(term) -> tuple:
     return (0 if isinstance(term, ox.NamedNode) else 1, term.value, "", "")
 
 
-def sorted_triples(graph: Graph) -> list[ox.Triple]:
-    """The graph's triples in a stable order: by subject, ``rdf:type`` first, then predicate and object.
-
-    Blank nodes get canonical labels first, so two runs over the same data agree.
-    """
-    triples = ox_triples(graph)
-    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
-        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in dataset]
+def _sort(triples: list[ox.Triple]) -> list[ox.Triple]:
     return sorted(
         triples,
         key=lambda t: (_term_key(t.subject), t.predicate.value != _RDF_TYPE, t.predicate.value, _term_key(t.object)),
     )
 
 
+def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
+    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in dataset]
+    return triples
+
+
+def sorted_triples(graph: Graph) -> list[ox.Triple]:
+    """The graph's triples in a stable order: by subject, ``rdf:type`` first, then predicate and object.
+
+    Blank nodes get canonical labels first, so two runs over the same data agree.
+
+    >>> from irgraph import load_graph
+    >>> first = sorted_triples(load_graph())[0]
+    >>> first.predicate.value == _RDF_TYPE
+    True
+    """
+    return _sort(_canonical(ox_triples(graph)))
+
+
 def to_turtle(graph: Graph) -> str:
-    """Readable, deterministic Turtle: sorted prefixes, triples grouped by subject and sorted."""
-    body = ox.serialize(sorted_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=prefixes()).decode("utf-8")
-    lines = body.splitlines()
+    """Readable, deterministic Turtle: sorted prefixes, triples grouped by subject and sorted.
+
+    >>> from irgraph import load_graph
+    >>> to_turtle(load_graph()).startswith("@prefix ")
+    True
+    """
+    return _turtle(sorted_triples(graph))
+
+
+def _turtle(triples: list[ox.Triple], extra_prefixes: dict[str, str] | None = None) -> str:
+    known = {**prefixes(), **(extra_prefixes or {})}
+    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=known).decode("utf-8")
+    lines = body.split("\n")  # not splitlines(): it would also split at U+0085, U+2028… inside literals
     header = sorted(line for line in lines if line.startswith("@prefix "))
     rest = [line for line in lines if not line.startswith("@prefix ")]
     out = [*header, ""]
@@ -62,43 +117,367 @@ def to_turtle(graph: Graph) -> str:
 
 
 def to_ntriples(graph: Graph) -> str:
-    """N-Triples, one triple a line, sorted."""
+    """N-Triples, one triple a line, sorted.
+
+    >>> from irgraph import load_graph
+    >>> to_ntriples(load_graph()).splitlines()[0].split(" ")[1]
+    '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>'
+    """
     return ox.serialize(sorted_triples(graph), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
+def graph_name(path: Path) -> str:
+    """The N-Quads graph name of an input file.
+
+    A bundled file is named by its place in the repository under
+    :data:`GRAPH_BASE`, the same on every machine; a file of your own by its
+    ``file:`` IRI, which says where it was read from.
+
+    >>> graph_name(data_dir() / "studies.ttl")
+    'https://w3id.org/irgraph/graph/data/studies.ttl'
+    """
+    resolved = path.resolve()
+    for root, folder in ((data_dir(), "data"), (ontology_file().parent, "ontology")):
+        try:
+            return GRAPH_BASE + folder + "/" + resolved.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+    return resolved.as_uri()
+
+
+def to_nquads(paths: Iterable[str | Path]) -> str:
+    """N-Quads: every triple in the named graph of the file it was read from, sorted.
+
+    A triple stated in two files appears once in each file's graph, so nothing
+    about where a statement comes from is lost; loading the quads into a
+    triplestore and querying the union of its graphs gives the merged graph.
+    Graph names are given by :func:`graph_name`. Blank nodes are kept apart
+    per file and canonicalised, so the output is deterministic.
+
+    >>> text = to_nquads([data_dir() / "organizations.ttl"])
+    >>> text.splitlines()[0].endswith("<https://w3id.org/irgraph/graph/data/organizations.ttl> .")
+    True
+    """
+    quads = []
+    for index, path in enumerate(Path(p) for p in paths):
+        name = ox.NamedNode(graph_name(path))
+        renamed: dict[str, ox.BlankNode] = {}
+
+        def local(term, index=index, renamed=renamed):
+            # blank-node labels are scoped to their file
+            if isinstance(term, ox.BlankNode):
+                return renamed.setdefault(term.value, ox.BlankNode(f"f{index}x{term.value}"))
+            return term
+
+        quads.extend(ox.Quad(local(q.subject), q.predicate, local(q.object), name) for q in parse_file(path))
+    dataset = ox.Dataset(quads)
+    if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads):
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    ordered = sorted(
+        dataset,
+        key=lambda q: (q.graph_name.value, _term_key(q.subject), q.predicate.value != _RDF_TYPE, q.predicate.value, _term_key(q.object)),
+    )
+    return ox.serialize(ordered, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+
+
 def bundled_context() -> dict:
-    """The project's JSON-LD context (the ``@context`` object)."""
+    """The project's JSON-LD context (the ``@context`` object).
+
+    >>> bundled_context()["ir"]
+    'https://w3id.org/irgraph/id/'
+    """
     return json.loads(context_file().read_text(encoding="utf-8"))["@context"]
 
 
-def _sort_jsonld(value):
+@dataclass(frozen=True)
+class _Term:
+    """A context term for a property: its name and how it coerces plain values."""
+
+    name: str
+    coerce: str | None = None  # "@id", a datatype IRI, or None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class _Compactor:
+    """What compaction needs from a context: terms by property IRI, class names, prefixes."""
+
+    properties: dict
+    classes: dict
+    prefixes: dict
+
+    def iri(self, iri: str) -> str:
+        """A compact IRI (``ir:il-2``) when a prefix fits; else the IRI itself."""
+        if not self.prefixes:
+            return iri
+        return compact(iri)
+
+
+@cache
+def _compactor(mode: str) -> _Compactor:
+    if mode == "none":
+        return _Compactor({}, {}, {})
+    context = bundled_context()
+    known = {k: v for k, v in context.items() if isinstance(v, str) and v.endswith(("/", "#"))}
+
+    def expand(value: str) -> str:
+        prefix, sep, local = value.partition(":")
+        return known[prefix] + local if sep and prefix in known else value
+
+    properties: dict[str, _Term] = {}
+    classes: dict[str, str] = {}
+    # the shortest, then alphabetically first, term wins (JSON-LD's term selection)
+    for name in sorted(context, key=lambda n: (len(n), n)):
+        value = context[name]
+        if name.startswith("@") or name in known:
+            continue
+        if isinstance(value, str):
+            classes.setdefault(expand(value), name)
+        elif isinstance(value, dict) and "@id" in value and "@reverse" not in value and "@container" not in value:
+            coerce = value.get("@type")
+            term = _Term(name, coerce if coerce in (None, "@id") else expand(coerce), value.get("@language"))
+            properties.setdefault(expand(value["@id"]), term)
+    return _Compactor(properties, classes, known)
+
+
+def _node_id(term, compactor: _Compactor) -> str:
+    return "_:" + term.value if isinstance(term, ox.BlankNode) else compactor.iri(term.value)
+
+
+def _native(literal: ox.Literal):
+    """The JSON value that reads back as exactly this literal, or None when there is none.
+
+    Plain strings; integers in canonical form and within JavaScript's safe
+    range; ``true``/``false``. Decimals and doubles never: a JSON number with
+    a fraction means ``xsd:double`` and would not keep the literal's digits.
+    """
+    datatype = literal.datatype.value
+    value = literal.value
+    if datatype == _XSD + "string":
+        return value
+    if datatype == _XSD + "integer":
+        try:
+            number = int(value)
+        except ValueError:
+            return None
+        return number if str(number) == value and abs(number) < _SAFE_INTEGER else None
+    if datatype == _XSD + "boolean" and value in ("true", "false"):
+        return value == "true"
+    return None
+
+
+def _value(obj, term: _Term | None, compactor: _Compactor):
+    """The compact JSON-LD form of one object under ``term`` (None: the key is an IRI)."""
+    coerce = term.coerce if term else None
+    if not isinstance(obj, ox.Literal):
+        node = _node_id(obj, compactor)
+        return node if coerce == "@id" else {"@id": node}
+    if obj.language:
+        if term and term.language == obj.language and coerce is None:
+            return obj.value
+        return {"@value": obj.value, "@language": obj.language}
+    datatype = obj.datatype.value
+    if coerce not in (None, "@id"):
+        if datatype == coerce:
+            return obj.value
+    elif coerce is None and not (term and term.language):
+        native = _native(obj)
+        if native is not None:
+            return native
+    if datatype == _XSD + "string":
+        return {"@value": obj.value}
+    return {"@value": obj.value, "@type": compactor.iri(datatype)}
+
+
+def _node_objects(triples: list[ox.Triple], compactor: _Compactor) -> list[dict]:
+    """One node object per subject, from sorted triples."""
+    nodes: list[dict] = []
+    current = None
+    node: dict = {}
+    for triple in triples:
+        if triple.subject != current:
+            current = triple.subject
+            node = {"@id": _node_id(current, compactor)}
+            nodes.append(node)
+        predicate = triple.predicate.value
+        obj = triple.object
+        if predicate == _RDF_TYPE and not isinstance(obj, ox.Literal):
+            key = "@type"
+            value = compactor.classes.get(obj.value) or _node_id(obj, compactor)
+        else:
+            term = compactor.properties.get(predicate)
+            key = term.name if term else compactor.iri(predicate)
+            value = _value(obj, term, compactor)
+        if key in node:
+            if isinstance(node[key], list):
+                node[key].append(value)
+            else:
+                node[key] = [node[key], value]
+        else:
+            node[key] = value
+    ordered = []
+    for node in nodes:
+        keys = sorted(node, key=lambda k: (k not in ("@id", "@type"), k != "@id", k))
+        ordered.append({k: node[k] for k in keys})
+    return ordered
+
+
+def to_jsonld(graph: Graph, *, context: str = "embed", frame: str | None = None) -> str:
+    """Compact JSON-LD using the project's context; deterministic.
+
+    ``context`` is ``embed`` (the context object inside the document, so the
+    file stands alone), ``file`` (a reference to :data:`CONTEXT_IRI`, the
+    name under which ``ontology/context.jsonld`` is published; irgraph maps
+    that name to its bundled copy and never fetches it) or ``none`` (no
+    context: full IRIs). Integers, booleans and plain strings are written as
+    JSON values; every other literal keeps its exact lexical form, as a
+    string when the context fixes its datatype (``"hazardRatio": "0.94"``)
+    or else as a value object (``{"@value": "2000", "@type": "xsd:gYear"}``).
+
+    ``frame="interventions"`` gives one nested object per intervention with
+    its approach, studies, findings and sources (see :func:`frame_jsonld`).
+
+    >>> from irgraph import load_graph
+    >>> import json
+    >>> doc = json.loads(to_jsonld(load_graph()))
+    >>> node = next(n for n in doc["@graph"] if n["@id"] == "ir:study-esprit")
+    >>> node["@type"], node["phase"], node["participants"]
+    ('ClinicalStudy', 'ir:phase-3', 4111)
+    """
+    if context not in CONTEXT_MODES:
+        raise UsageError(f"unknown JSON-LD context mode {context!r}; choose one of: {', '.join(CONTEXT_MODES)}")
+    if frame is not None:
+        document = frame_jsonld(graph, frame, context=context)
+    else:
+        nodes = _node_objects(sorted_triples(graph), _compactor(context))
+        if context == "none":
+            document = {"@graph": nodes}
+        else:
+            document = {"@context": bundled_context() if context == "embed" else CONTEXT_IRI, "@graph": nodes}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def refuse_remote_documents(url: str, options=None) -> dict:
+    """A pyld document loader that serves only the bundled context and refuses everything else.
+
+    Give it to pyld as ``documentLoader`` so that no context is ever fetched.
+
+    >>> refuse_remote_documents(CONTEXT_IRI)["document"]["@context"]["ir"]
+    'https://w3id.org/irgraph/id/'
+    >>> refuse_remote_documents("https://example.org/other.jsonld")
+    Traceback (most recent call last):
+    ...
+    irgraph.errors.UsageError: refused to load 'https://example.org/other.jsonld': only the bundled context <https://w3id.org/irgraph/context.jsonld> is available (nothing is fetched)
+    """
+    if url == CONTEXT_IRI:
+        return {
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": {"@context": bundled_context()},
+        }
+    raise UsageError(f"refused to load {url!r}: only the bundled context <{CONTEXT_IRI}> is available (nothing is fetched)")
+
+
+def frame_document(name: str) -> dict:
+    """The JSON-LD frame called ``name`` (a file in the package's ``frames/`` folder).
+
+    >>> frame_document("interventions")["@type"]
+    ['CombinationIntervention', 'Intervention']
+    """
+    if name not in FRAMES:
+        raise UsageError(f"unknown frame {name!r}; choose one of: {', '.join(FRAMES)}")
+    text = (files("irgraph") / "frames" / f"{name}.jsonld").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _sort_values(value, key=None):
+    """Keys ``@id``, ``@type``, ``label`` first, then alphabetical; set values sorted."""
     if isinstance(value, dict):
-        return {key: _sort_jsonld(value[key]) for key in sorted(value)}
+        first = {"@id": 0, "@type": 1, "label": 2}
+        return {k: _sort_values(value[k], k) for k in sorted(value, key=lambda k: (first.get(k, 3), k))}
     if isinstance(value, list):
-        items = [_sort_jsonld(item) for item in value]
+        items = [_sort_values(item) for item in value]
+        if key == "@list":
+            return items
         return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
     return value
 
 
-def to_jsonld(graph: Graph, *, context: str = "embed") -> str:
-    """Compact JSON-LD using the project's context.
+def frame_jsonld(graph: Graph, name: str = "interventions", *, context: str = "embed") -> dict:
+    """The graph framed by the named frame: a list of nested objects, deterministic.
 
-    ``context`` is ``embed`` (the context object inside the document),
-    ``file`` (a reference to the published context IRI, which irgraph resolves
-    to its bundled copy and never fetches) or ``none`` (expanded form, full IRIs).
+    ``interventions``: one object per intervention with its approach,
+    mechanisms, targets and developer (label only), the studies that
+    evaluated it (with phase and sources), the findings about it (with
+    endpoint, effect, verdict, figures and sources) under ``findings``, and
+    its own sources. Other links are given by ``@id``. The frame's context
+    is the bundled one plus the term ``findings`` (the reverse of
+    ``aboutIntervention``); ``context="file"`` names the bundled context by
+    :data:`CONTEXT_IRI` instead of embedding it.
+
+    >>> from irgraph import load_graph
+    >>> framed = frame_jsonld(load_graph())
+    >>> il2 = next(n for n in framed["@graph"] if n["@id"] == "ir:il-2")
+    >>> sorted(study["label"] for study in il2["evaluatedIn"])[:2]
+    ['ESPRIT', 'SILCAAT']
     """
-    memory = Graph()
-    memory += memory_copy(graph)
     if context == "none":
-        document = json.loads(memory.serialize(format="json-ld", auto_compact=False))
-        return json.dumps(_sort_jsonld(document), indent=2, ensure_ascii=False) + "\n"
-    ctx = bundled_context()
-    compacted = json.loads(memory.serialize(format="json-ld", context=ctx, auto_compact=True, use_native_types=True))
-    nodes = compacted.get("@graph", [compacted] if "@id" in compacted else [])
-    nodes = [_sort_jsonld({k: v for k, v in node.items() if k != "@context"}) for node in nodes]
-    nodes.sort(key=lambda node: str(node.get("@id", "")))
-    document = {"@context": ctx if context == "embed" else CONTEXT_IRI, "@graph": nodes}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        raise UsageError("framing needs the context to name things; use --context embed or --context file")
+    from pyld import jsonld  # only framing needs a full JSON-LD processor
+
+    frame = frame_document(name)
+    # the compact document, not pyoxigraph's expanded one, which writes types as rdf:type values
+    document = {"@context": bundled_context(), "@graph": _node_objects(sorted_triples(graph), _compactor("embed"))}
+    options = {"documentLoader": refuse_remote_documents, "embed": "@never", "omitDefault": True}
+    try:
+        framed = jsonld.frame(document, frame, options)
+    except jsonld.JsonLdError as error:  # pragma: no cover - the bundled frame is tested
+        raise UsageError(f"the frame {name!r} could not be applied: {error}") from None
+    # the frame names the bundled context by its IRI; the output embeds it or keeps the IRI
+    framed["@context"] = [bundled_context() if item == CONTEXT_IRI and context == "embed" else item for item in frame["@context"]]
+    nodes = framed.get("@graph", [] if set(framed) == {"@context"} else [{k: v for k, v in framed.items() if k != "@context"}])
+    nodes = sorted((_sort_values(node) for node in nodes), key=lambda node: node.get("@id", ""))
+    return {"@context": framed["@context"], "@graph": nodes}
+
+
+def export_graph(
+    fmt: str = "jsonld",
+    extra_data: Iterable[str | Path] = (),
+    *,
+    store: str = DEFAULT_STORE,
+    context: str = "embed",
+    frame: str | None = None,
+) -> str:
+    """The ontology, bundled data and ``extra_data`` in one format, as text.
+
+    ``fmt`` is ``jsonld``, ``turtle``, ``nt``, ``nq`` (one named graph per
+    input file, see :func:`to_nquads`) or ``graphml`` (the property-graph
+    projection, see :func:`irgraph.network.to_graphml`). ``context`` and
+    ``frame`` apply to JSON-LD only. Raises :class:`~irgraph.errors.LoadError`
+    when a file does not parse and :class:`~irgraph.errors.UsageError` for an
+    unknown format or an option that does not apply.
+
+    >>> export_graph("turtle") == to_turtle(__import__("irgraph").load_graph())
+    True
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    if fmt != "jsonld" and (context != "embed" or frame is not None):
+        raise UsageError("--context and --frame apply to --format jsonld only")
+    if frame is not None and frame not in FRAMES:
+        raise UsageError(f"unknown frame {frame!r}; choose one of: {', '.join(FRAMES)}")
+    if context not in CONTEXT_MODES:
+        raise UsageError(f"unknown JSON-LD context mode {context!r}; choose one of: {', '.join(CONTEXT_MODES)}")
+    if fmt == "nq":
+        return to_nquads(input_files(extra_data))
+    graph = load(extra_data, store=store).graph
+    if fmt == "turtle":
+        return to_turtle(graph)
+    if fmt == "nt":
+        return to_ntriples(graph)
+    if fmt == "graphml":
+        return to_graphml(graph)
+    return to_jsonld(graph, context=context, frame=frame)
 
 
 def write_atomic(path: str | Path, content: str | bytes) -> Path:
@@ -112,6 +491,10 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # mkstemp creates the file readable by its owner only; give it the usual mode
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .errors import LoadError
+from .namespaces import prefixes
 from .report import ERROR, Problem, Report
 from .resources import context_file, data_dir, ontology_file
 from .store import DEFAULT_STORE, new_graph, oxigraph_store, to_rdflib
@@ -32,6 +33,7 @@ FORMATS = {
 #: The IRI under which the bundled JSON-LD context is published; a .jsonld
 #: file may name it and gets the bundled copy, never a download.
 CONTEXT_IRI = "https://w3id.org/irgraph/context.jsonld"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass
@@ -100,10 +102,12 @@ def _jsonld_input(path: Path) -> bytes:
     """A .jsonld file with its contexts checked: only inline or the bundled context.
 
     Remote and ``file:`` contexts are refused so that loading never reaches the
-    network or reads files the user did not name.
+    network or reads files the user did not name; that holds for ``@import``
+    and for scoped contexts inside term definitions too.
     """
+    text = path.read_text(encoding="utf-8")
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise _parse_error(path, f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
     bundled = json.loads(context_file().read_text(encoding="utf-8"))["@context"]
@@ -121,23 +125,167 @@ def _jsonld_input(path: Path) -> bytes:
             return [resolve(item) for item in node]
         return node
 
+    def refuse(value):
+        return _parse_error(
+            path,
+            f"refused JSON-LD context {value!r}: only inline contexts or the bundled "
+            f"context <{CONTEXT_IRI}> are allowed (contexts are never fetched)",
+            _line_of(text, value),
+            hint=f"put the context inline, or name <{CONTEXT_IRI}>; nothing was loaded",
+        )
+
     def resolve_context(value):
         if isinstance(value, list):
             return [resolve_context(item) for item in value]
         if isinstance(value, str):
             if value == CONTEXT_IRI:
                 return bundled
-            raise _parse_error(
-                path,
-                f"refused JSON-LD context {value!r}: only inline contexts or the bundled "
-                f"context <{CONTEXT_IRI}> are allowed (contexts are never fetched)",
-            )
+            raise refuse(value)
+        if isinstance(value, dict):
+            resolved = {}
+            for key, definition in value.items():
+                if key == "@import":
+                    # JSON-LD 1.1: the imported context, overridden by this one's terms
+                    if definition != CONTEXT_IRI:
+                        raise refuse(definition)
+                    resolved = {**bundled, **resolved}
+                elif isinstance(definition, dict) and "@context" in definition:
+                    # a scoped context inside a term definition
+                    resolved[key] = {**definition, "@context": resolve_context(definition["@context"])}
+                else:
+                    resolved[key] = definition
+            return resolved
         return value
 
     return json.dumps(resolve(document)).encode("utf-8")
 
 
-def _parse_error(path: Path, message: str, line: int | None = None, column: int | None = None) -> LoadError:
+def _line_of(text: str, value: str) -> int | None:
+    """The line of the first JSON string equal to ``value`` in ``text``, if any."""
+    position = text.find(json.dumps(value, ensure_ascii=False))
+    if position < 0:
+        position = text.find(json.dumps(value))
+    return text.count("\n", 0, position) + 1 if position >= 0 else None
+
+
+def _invalid_term(term) -> str | None:
+    """Why a term read leniently is not a valid RDF term, or None when it is."""
+    try:
+        if isinstance(term, ox.NamedNode):
+            ox.NamedNode(term.value)
+        elif isinstance(term, ox.Literal):
+            if term.language:
+                ox.Literal(term.value, language=term.language)
+            else:
+                ox.NamedNode(term.datatype.value)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def _where(text: str, iri: str) -> int | None:
+    """The line where an IRI stands in a JSON-LD file: as written, compact, or relative."""
+    candidates = [
+        iri,
+        *(f"{prefix}:{iri[len(ns):]}" for prefix, ns in prefixes().items() if iri.startswith(ns)),
+        iri.rsplit("/", 1)[-1],
+    ]
+    return next((n for n in (_line_of(text, c) for c in candidates if c) if n), None)
+
+
+def _check_jsonld_terms(path: Path, data: bytes, base_iri: str, quads: list) -> None:
+    """Refuse a JSON-LD file whose statements were silently dropped or silently mis-read.
+
+    JSON-LD processors (pyoxigraph included) drop, without a word, any
+    statement whose ``@id``, property or ``@type`` is not a valid IRI (a
+    property name missing from the context, an ``@id`` with a space) or whose
+    language tag is invalid; parsing again without those checks shows what was
+    dropped, so it can be named. Two mistakes parse without loss but mean
+    something else: a name resolved against the file's own location (``"@type":
+    "Clam"`` becomes ``<file:///…/Clam>``) and a compact name whose prefix the
+    context does not define (``ir:x`` read as an IRI with the scheme ``ir``).
+    Both are refused too.
+    """
+    text = path.read_text(encoding="utf-8")
+    folder = base_iri.rsplit("/", 1)[0] + "/"
+    roles = (("subject", "the @id of a node"), ("predicate", "a property name"), ("object", "a value"))
+    hint = (
+        "use a term of the context, a compact name with a prefix the context defines (ir:…, irg:…) "
+        "or a full IRI; nothing was loaded"
+    )
+
+    def named(quad):
+        for attribute, role in roles:
+            term = getattr(quad, attribute)
+            if isinstance(term, ox.NamedNode):
+                is_type = attribute == "object" and quad.predicate.value == _RDF_TYPE
+                yield term.value, "the @type of a node" if is_type else role
+            elif isinstance(term, ox.Literal) and not term.language:
+                yield term.datatype.value, "the @type of a value"
+
+    for quad in quads:
+        for iri, role in named(quad):
+            scheme, _, rest = iri.partition(":")
+            if iri.startswith(folder):
+                raise _parse_error(
+                    path,
+                    f"{iri[len(folder):]!r} in {role} was read as a relative IRI, <{iri}>: "
+                    "it is not a term of the context and has no prefix",
+                    _where(text, iri),
+                    hint=hint,
+                )
+            if scheme in prefixes() and not rest.startswith("//"):
+                raise _parse_error(
+                    path,
+                    f"{iri!r} in {role} was read as an IRI with the scheme {scheme!r}: "
+                    f"the document's context does not define the prefix {scheme!r}",
+                    _where(text, iri),
+                    hint=f'add "@context": "{CONTEXT_IRI}" (the bundled context) or define the prefix; nothing was loaded',
+                )
+
+    lenient = list(ox.parse(data, format=ox.RdfFormat.JSON_LD, base_iri=base_iri, lenient=True))
+    if len(lenient) <= len(quads):
+        return
+    for quad in lenient:
+        for attribute, role in roles:
+            term = getattr(quad, attribute)
+            reason = _invalid_term(term)
+            if reason is None:
+                continue
+            if isinstance(term, ox.Literal):
+                shown = (
+                    f"invalid language tag {term.language!r}: {reason}"
+                    if term.language
+                    else f"invalid datatype <{term.datatype.value}>: {reason}"
+                )
+                line = _line_of(text, term.language) if term.language else _where(text, term.datatype.value)
+            elif attribute == "predicate" and ":" not in term.value:
+                shown = f"unknown property {term.value!r}: not a term of the context, a compact name or an IRI"
+                line = _where(text, term.value)
+            else:
+                shown = f"invalid IRI <{term.value}> in {role}: {reason}"
+                line = _where(text, term.value)
+            raise _parse_error(
+                path,
+                f"{shown}; JSON-LD processors silently drop such statements, so the file is refused",
+                line,
+                hint=hint.replace("full IRI;", "full IRI (no spaces, <, >, quotes or braces);"),
+            )
+    raise _parse_error(  # pragma: no cover - every drop seen so far has an invalid term
+        path,
+        f"{len(lenient) - len(quads)} statements would be silently dropped by the JSON-LD parser",
+        hint="check @id, @type, property names and language tags; nothing was loaded",
+    )
+
+
+def _parse_error(
+    path: Path,
+    message: str,
+    line: int | None = None,
+    column: int | None = None,
+    *,
+    hint: str = "correct the syntax at that position; nothing was loaded",
+) -> LoadError:
     problem = Problem(
         severity=ERROR,
         kind="parse",
@@ -145,7 +293,7 @@ def _parse_error(path: Path, message: str, line: int | None = None, column: int 
         files=(display_path(path),),
         line=line,
         column=column,
-        hint="correct the syntax at that position; nothing was loaded",
+        hint=hint,
     )
     return LoadError(problem.to_text(), Report([problem], [display_path(path)]))
 
@@ -155,7 +303,9 @@ def parse_file(path: Path) -> list[ox.Quad]:
     fmt = FORMATS[path.suffix.lower()]
     try:
         if fmt == ox.RdfFormat.JSON_LD:
-            quads = ox.parse(_jsonld_input(path), format=fmt, base_iri=path.resolve().as_uri())
+            data = _jsonld_input(path)
+            quads = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
+            _check_jsonld_terms(path, data, path.resolve().as_uri(), quads)
         else:
             quads = ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
         return [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in quads]

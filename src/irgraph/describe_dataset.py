@@ -1,0 +1,79 @@
+"""A VoID and DCAT description of the graph, so catalogues and triplestores can list it.
+
+Everything except the list of files comes from the ``construct-void-*.rq``
+queries: title, version and licence from the ontology header; the counts of
+triples, entities, subjects, objects, properties and classes; one partition
+per class and per property; the vocabularies used; every cited source. The
+files a build writes are added as ``dcat:Distribution``\\ s with their media
+types (by name only: where they are published is not known here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import DCAT, DCTERMS
+
+from .catalog import catalog
+from .namespaces import prefixes
+from .store import new_graph, to_ox, to_rdflib
+
+#: the IRI of the dataset in the description (the queries name it too)
+DATASET_IRI = URIRef("https://w3id.org/irgraph/dataset")
+VOID = Namespace(prefixes()["void"])
+#: media types of the files ``irgraph build`` writes, by extension
+MEDIA_TYPES = {
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".html": "text/html",
+    ".graphml": "application/graphml+xml",
+}
+
+
+def dataset_description(graph: Graph, distributions: Iterable[str] = ()) -> Graph:
+    """The VoID/DCAT description of ``graph`` as a new graph (rdflib memory store).
+
+    ``distributions`` are file names (``irgraph.ttl``…) to list as
+    ``dcat:Distribution`` with their media type.
+
+    >>> from irgraph import load_graph
+    >>> graph = load_graph()
+    >>> described = dataset_description(graph)
+    >>> int(described.value(DATASET_IRI, VOID.triples)) == len(graph)
+    True
+    """
+    description = new_graph("memory")
+    for name, query in catalog().items():
+        if name.startswith("construct-void-"):
+            for triple in graph.query(query.text):
+                # through pyoxigraph terms and back: "x"^^xsd:string becomes the plain "x"
+                description.add(tuple(to_rdflib(to_ox(term)) for term in triple))
+    for index, name in enumerate(sorted(distributions)):
+        node = BNode(f"distribution{index}")
+        description.add((DATASET_IRI, DCAT.distribution, node))
+        description.add((node, RDF.type, DCAT.Distribution))
+        description.add((node, DCTERMS.title, Literal(name)))
+        suffix = name[name.rfind(".") :] if "." in name else ""
+        if suffix in MEDIA_TYPES:
+            description.add((node, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[suffix])))
+    return description
+
+
+def to_void(graph: Graph, distributions: Iterable[str] = ()) -> str:
+    """The description as deterministic Turtle (what ``irgraph build`` writes to ``void.ttl``).
+
+    Blank nodes (the partitions and distributions) get canonical labels, then
+    rdflib writes them nested in ``[ ]``, which reads better than labels.
+
+    >>> from irgraph import load_graph
+    >>> "void:triples" in to_void(load_graph())
+    True
+    """
+    canonical = new_graph("memory")
+    for triple in to_canonical_graph(dataset_description(graph, distributions)):
+        canonical.add(triple)
+    return canonical.serialize(format="turtle")
