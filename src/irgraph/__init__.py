@@ -19,12 +19,14 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 from .build import BuildResult, build
-from .errors import IrgraphError, LoadError, QueryError, QueryTimeout, UsageError, ValidationFailed
+from .errors import IrgraphError, LoadError, QueryError, QueryTimeout, RemoteError, UsageError, ValidationFailed
 from .export import to_jsonld, to_ntriples, to_turtle, write_atomic
-from .load import LoadedGraph, load, load_graph
+from .load import FillResult, LoadedGraph, fill_store, load, load_graph
 from .namespaces import IR, IRG, compact, expand, prefixes
 from .network import to_networkx
+from .remote import PushResult, push, remote_graph
 from .report import Problem, Report
+from .store import DEFAULT_GRAPH_IRI, StoreSpec, open_graph, parse_store
 from .terms import resolve as resolve_term
 from .validate import validate
 from .visualize import to_html
@@ -33,6 +35,16 @@ __all__ = [
     "IR",
     "IRG",
     "BuildResult",
+    "DEFAULT_GRAPH_IRI",
+    "FillResult",
+    "PushResult",
+    "RemoteError",
+    "StoreSpec",
+    "fill_store",
+    "open_graph",
+    "parse_store",
+    "push",
+    "remote_graph",
     "IrgraphError",
     "LoadError",
     "LoadedGraph",
