@@ -24,7 +24,6 @@ from .export import to_jsonld, to_ntriples, to_turtle, write_atomic
 from .load import FillResult, LoadedGraph, fill_store, load, load_graph
 from .namespaces import IR, IRG, compact, expand, prefixes
 from .network import to_networkx
-from .remote import PushResult, push, remote_graph
 from .report import Problem, Report
 from .store import DEFAULT_GRAPH_IRI, StoreSpec, open_graph, parse_store
 from .terms import resolve as resolve_term
@@ -70,3 +69,15 @@ __all__ = [
     "validate",
     "write_atomic",
 ]
+
+#: Imported on first use: only remote stores need the HTTP client, and the
+#: command line starts faster without it.
+_REMOTE = ("PushResult", "push", "remote_graph")
+
+
+def __getattr__(name: str):
+    if name in _REMOTE:
+        from . import remote
+
+        return getattr(remote, name)
+    raise AttributeError(f"module 'irgraph' has no attribute {name!r}")
