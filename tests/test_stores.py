@@ -511,3 +511,13 @@ def test_virtuoso_answers_a_broken_query_with_a_clear_error(virtuoso):
 def test_pushed_graph_is_what_the_embedded_store_holds(pushed, graph):
     assert set(memory_copy(remote_graph(pushed))) == set(memory_copy(graph))
 
+
+
+def test_build_from_every_store_writes_the_same_files(pushed, persistent_store, invoke, tmp_path):
+    outputs = {}
+    for name, store in (("embedded", "oxigraph"), ("on-disk", f"oxigraph:{persistent_store}"), ("virtuoso", pushed)):
+        result = invoke("build", "--store", store, "--out", tmp_path / name)
+        assert result.exit_code == 0, (name, result.output)
+        outputs[name] = {f: (tmp_path / name / f).read_bytes() for f in ("irgraph.ttl", "irgraph.jsonld")}
+    assert outputs["on-disk"] == outputs["embedded"]
+    assert outputs["virtuoso"] == outputs["embedded"]
