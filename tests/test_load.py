@@ -114,3 +114,16 @@ def test_loading_validating_building_use_no_network(no_network, tmp_path):
 
     with pytest.raises(OSError, match="blocked"):
         socket.create_connection(("192.0.2.1", 80), timeout=0.1)
+
+
+def test_blank_node_labels_stay_apart_across_files(data_dir):
+    """_:b1 in two files names two different nodes (RDF merge, not union)."""
+    data_dir("a.ttl", 'ir:fixture-a rdfs:seeAlso _:b1 . _:b1 rdfs:label "from a"@en .\n')
+    folder = data_dir("b.ttl", 'ir:fixture-b rdfs:seeAlso _:b1 . _:b1 rdfs:label "from b"@en .\n')
+    for store in ("oxigraph", "memory"):
+        graph = irgraph.load([folder], store=store).graph
+        from rdflib import URIRef
+
+        a = graph.value(URIRef("https://w3id.org/irgraph/id/fixture-a"), URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso"))
+        b = graph.value(URIRef("https://w3id.org/irgraph/id/fixture-b"), URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso"))
+        assert a is not None and b is not None and a != b, store

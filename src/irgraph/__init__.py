@@ -21,15 +21,16 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 from .build import BuildResult, build
 from .describe_dataset import dataset_description, to_void
 from .diff import GraphDiff, diff_graphs
-from .errors import IrgraphError, LoadError, QueryError, QueryTimeout, UsageError, ValidationFailed
+from .errors import IrgraphError, LoadError, QueryError, QueryTimeout, RemoteError, UsageError, ValidationFailed
 from .export import export_graph, frame_jsonld, to_jsonld, to_nquads, to_ntriples, to_turtle, write_atomic
-from .load import LoadedGraph, load, load_graph
+from .load import FillResult, LoadedGraph, fill_store, load, load_graph
 from .namespaces import IR, IRG, compact, expand, prefixes
 from .describe import Description, describe
 from .query import QueryResult, check_query, query, run_query
 from .network import ExplanationPath, Stats, explain_paths, graph_stats, to_graphml, to_networkx
 from .report import Problem, Report
 from .serve import make_server
+from .store import DEFAULT_GRAPH_IRI, StoreSpec, open_graph, parse_store
 from .terms import resolve as resolve_term
 from .validate import validate
 from .visualize import ExplorerPage, explorer_data, explorer_page, to_html, write_explorer
@@ -39,6 +40,16 @@ __all__ = [
     "IRG",
     "BuildResult",
     "ExplorerPage",
+    "DEFAULT_GRAPH_IRI",
+    "FillResult",
+    "PushResult",
+    "RemoteError",
+    "StoreSpec",
+    "fill_store",
+    "open_graph",
+    "parse_store",
+    "push",
+    "remote_graph",
     "IrgraphError",
     "LoadError",
     "LoadedGraph",
@@ -86,3 +97,15 @@ __all__ = [
     "dataset_description",
     "to_void",
 ]
+
+#: Imported on first use: only remote stores need the HTTP client, and the
+#: command line starts faster without it.
+_REMOTE = ("PushResult", "push", "remote_graph")
+
+
+def __getattr__(name: str):
+    if name in _REMOTE:
+        from . import remote
+
+        return getattr(remote, name)
+    raise AttributeError(f"module 'irgraph' has no attribute {name!r}")

@@ -56,3 +56,7 @@ class QueryTimeout(IrgraphError):
     """A query ran longer than its time limit and was stopped."""
 
     exit_code = 3
+
+
+class RemoteError(IrgraphError):
+    """A remote store could not be reached, or refused a request (its answer is in the message)."""

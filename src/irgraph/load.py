@@ -1,27 +1,52 @@
 """Load the ontology, the bundled data and any extra data into one RDF graph.
 
-Every file is parsed into its own list of triples first; they are merged only
-when all of them parsed, so one bad file changes nothing. Parse errors name
-the file, line and column. The origin of every subject (which files describe
-it) is kept so that validation can say where a problem comes from.
+In memory (``oxigraph``, ``memory``), every file is parsed into its own list
+of triples first; they are merged only when all of them parsed, so one bad
+file changes nothing. Parse errors name the file, line and column. The
+origin of every subject (which files describe it) is kept so that
+validation can say where a problem comes from.
+
+A persistent store (``oxigraph:PATH``) is filled once by :func:`fill_store`
+(``irgraph load``): a streaming bulk load into a new folder that replaces
+the old store only when every file loaded. :func:`load` then opens it
+read-only instead of parsing anything. A remote store (``sparql:…``) is
+queried where it is, never loaded.
 """
 
 from __future__ import annotations
 
+import gc
+import io
 import json
+import os
+import shutil
+import tempfile
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .errors import LoadError
+from .errors import LoadError, UsageError
 from .namespaces import prefixes
 from .report import ERROR, Problem, Report
 from .resources import context_file, data_dir, ontology_file
-from .store import DEFAULT_STORE, new_graph, oxigraph_store, to_rdflib
+from .store import (
+    DEFAULT_STORE,
+    MANIFEST_NAME,
+    PERSISTENT,
+    SPARQL,
+    StoreSpec,
+    new_graph,
+    open_persistent,
+    oxigraph_store,
+    parse_store,
+    read_manifest,
+    to_rdflib,
+)
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -304,10 +329,10 @@ def parse_file(path: Path) -> list[ox.Quad]:
     try:
         if fmt == ox.RdfFormat.JSON_LD:
             data = _jsonld_input(path)
-            quads = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
+            quads = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True))
             _check_jsonld_terms(path, data, path.resolve().as_uri(), quads)
         else:
-            quads = ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+            quads = ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
         return [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in quads]
     except SyntaxError as error:
         message = (error.msg or str(error)).strip()
@@ -320,27 +345,45 @@ def load(
     extra_data: Iterable[str | Path] = (),
     *,
     bundled: bool = True,
-    store: str = DEFAULT_STORE,
+    store: str | StoreSpec = DEFAULT_STORE,
 ) -> LoadedGraph:
-    """Parse every input file, then merge them into one graph.
+    """Parse every input file, then merge them into one graph; or open a persistent or remote store.
 
     ``extra_data`` are folders (or single files) added to the bundled data.
     Raises :class:`LoadError` with every parse problem when any file fails;
     in that case nothing is merged.
 
+    With ``store="oxigraph:PATH"`` the store filled by :func:`fill_store` is
+    opened read-only (no parsing); with ``store="sparql:…"`` the graph is
+    the remote endpoint's. Neither takes ``extra_data`` (a
+    :class:`UsageError` says how to add them), and neither knows which file
+    a node came from (``origins`` is empty).
+
     >>> loaded = load()
     >>> len(loaded.graph) > 1000
     True
     """
+    spec = parse_store(store)
+    if not spec.in_memory:
+        return _open_existing(spec, list(extra_data))
     files = input_files(extra_data, bundled=bundled)
-    parsed: list[tuple[Path, list[ox.Quad]]] = []
+    names = [display_path(p) for p in files]
+    # A new graph that is returned only when every file loaded: a bad file
+    # changes nothing. After the first bad file the rest are only parsed, so
+    # that every bad file is reported at once.
+    graph = new_graph(spec)
+    ox_store = oxigraph_store(graph)
     problems: list[Problem] = []
     for path in files:
         try:
-            parsed.append((path, parse_file(path)))
+            if problems:
+                _check_syntax(path)
+            elif ox_store is not None:
+                _load_into(ox_store, path)
+            else:
+                graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph) for q in parse_file(path))
         except LoadError as error:
             problems.extend(error.report.problems if error.report else [])
-    names = [display_path(p) for p in files]
     if problems:
         report = Report(checked_files=names)
         report.extend(problems)
@@ -349,27 +392,97 @@ def load(
             f"{count} file{'s' if count != 1 else ''} could not be parsed; nothing was loaded\n\n" + report.to_text(),
             report,
         )
-
-    graph = new_graph(store)
-    origins: dict = defaultdict(set)
-    term_origins: dict = defaultdict(set)
-    ox_store = oxigraph_store(graph)
-    for path, quads in parsed:
-        name = display_path(path)
-        triples = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
-        for quad in triples:
-            origins[to_rdflib(quad.subject)].add(name)
-            term_origins[quad.predicate.value].add(name)
-            if isinstance(quad.object, ox.NamedNode):
-                term_origins[quad.object.value].add(name)
-        if ox_store is not None:
-            ox_store.extend(triples)
-        else:
-            graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph) for q in triples)
-    return LoadedGraph(graph=graph, origins=dict(origins), files=names, term_origins=dict(term_origins))
+    index = _FileIndex(files)
+    return LoadedGraph(graph=graph, origins=_Origins(index, "subjects"), files=names, term_origins=_Origins(index, "terms"))
 
 
-def load_graph(extra_data: Iterable[str | Path] = (), *, store: str = DEFAULT_STORE) -> Graph:
+#: Formats whose files hold triples only, loaded by Oxigraph straight into the default graph.
+_TRIPLE_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
+
+
+def _load_into(store: ox.Store, path: Path) -> None:
+    """Load one file into the default graph of an in-memory Oxigraph store (quads lose their graph name)."""
+    fmt = FORMATS[path.suffix.lower()]
+    try:
+        if fmt in _TRIPLE_FORMATS and not _has_blank_node_labels(path):
+            store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=ox.DefaultGraph())
+        else:  # blank-node labels are renamed so that _:b1 in two files stays two nodes
+            store.extend(_stream(path, lambda _count: None))
+    except SyntaxError as error:
+        raise _parse_error(path, (error.msg or str(error)).strip(), error.lineno, error.offset) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise _parse_error(path, f"cannot read the file: {error}") from None
+
+
+def _has_blank_node_labels(path: Path) -> bool:
+    """Whether a file may name blank nodes (``_:x``), which Oxigraph's bulk load would merge across files."""
+    with path.open("rb") as handle:
+        tail = b""
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            if b"_:" in tail + chunk:
+                return True
+            tail = chunk[-1:]
+    return False
+
+
+def _check_syntax(path: Path) -> None:
+    """Parse one file and throw the triples away: only its errors matter."""
+    try:
+        for _quad in _stream(path, lambda _count: None):
+            pass
+    except SyntaxError as error:
+        raise _parse_error(path, (error.msg or str(error)).strip(), error.lineno, error.offset) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise _parse_error(path, f"cannot read the file: {error}") from None
+
+
+class _FileIndex:
+    """Which files describe each subject and use each term, worked out on first use.
+
+    Only validation problems need to know where a node came from, so the
+    files are read again for it then, instead of indexing every triple of a
+    big load in Python. (Blank nodes get new names when a file is read
+    again; a problem on a blank node is located through the node pointing
+    at it.)
+    """
+
+    def __init__(self, files: list[Path]) -> None:
+        self.files = files
+        self._index: dict | None = None
+
+    def get(self, kind: str) -> dict:
+        if self._index is None:
+            origins: dict = defaultdict(set)
+            terms: dict = defaultdict(set)
+            for path in self.files:
+                name = display_path(path)
+                for quad in parse_file(path):
+                    origins[to_rdflib(quad.subject)].add(name)
+                    terms[quad.predicate.value].add(name)
+                    if isinstance(quad.object, ox.NamedNode):
+                        terms[quad.object.value].add(name)
+            self._index = {"subjects": dict(origins), "terms": dict(terms)}
+        return self._index[kind]
+
+
+class _Origins(Mapping):
+    """A read-only mapping filled from a :class:`_FileIndex` when it is first read."""
+
+    def __init__(self, index: _FileIndex, kind: str) -> None:
+        self._source = index
+        self._kind = kind
+
+    def __getitem__(self, key):
+        return self._source.get(self._kind)[key]
+
+    def __iter__(self):
+        return iter(self._source.get(self._kind))
+
+    def __len__(self) -> int:
+        return len(self._source.get(self._kind))
+
+
+def load_graph(extra_data: Iterable[str | Path] = (), *, store: str | StoreSpec = DEFAULT_STORE) -> Graph:
     """The merged rdflib graph of the ontology, bundled data and ``extra_data``.
 
     >>> from irgraph import load_graph
@@ -379,3 +492,196 @@ def load_graph(extra_data: Iterable[str | Path] = (), *, store: str = DEFAULT_ST
     True
     """
     return load(extra_data, store=store).graph
+
+
+def _open_existing(spec: StoreSpec, extra_data: list) -> LoadedGraph:
+    """A persistent store opened read-only, or a remote one: their data is already there."""
+    if spec.kind == PERSISTENT:
+        if extra_data:
+            extra = " ".join(f"--data {d}" for d in extra_data)
+            raise UsageError(
+                f"the store at {spec.path} holds its data already, so --data cannot be added when reading it; "
+                f"fill it again with them: irgraph load --store {spec} {extra}"
+            )
+        graph = open_persistent(spec.path)
+        manifest = read_manifest(spec.path) or {}
+        return LoadedGraph(graph=graph, files=[f["name"] for f in manifest.get("files", [])])
+    if spec.kind == SPARQL:
+        if extra_data:
+            extra = " ".join(f"--data {d}" for d in extra_data)
+            raise UsageError(
+                f"a remote store holds its own data, so --data cannot be added when reading it; "
+                f"upload them first: irgraph push --store {spec} {extra}"
+            )
+        from .remote import remote_graph
+
+        return LoadedGraph(graph=remote_graph(spec), files=[])
+    raise UsageError(f"unknown store {spec}")  # pragma: no cover - parse_store allows no other kind
+
+
+@dataclass
+class LoadProgress:
+    """How far :func:`fill_store` is: bytes read and triples stored so far, over all files."""
+
+    file: str
+    bytes_done: int
+    bytes_total: int
+    triples: int
+    seconds: float
+
+    @property
+    def triples_per_second(self) -> float:
+        return self.triples / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class FillResult:
+    """What :func:`fill_store` loaded."""
+
+    path: Path
+    triples: int
+    files: list[str]
+    seconds: float
+
+    def summary(self) -> str:
+        rate = self.triples / self.seconds if self.seconds > 0 else 0
+        return (
+            f"{self.triples} triples from {len(self.files)} file{'s' if len(self.files) != 1 else ''} "
+            f"loaded into {self.path} in {self.seconds:.1f} s ({rate:,.0f} triples/s)"
+        )
+
+
+class _CountingReader(io.RawIOBase):
+    """A binary file that reports how many bytes have been read from it."""
+
+    def __init__(self, handle, on_read: Callable[[int], None]) -> None:
+        self._handle = handle
+        self._on_read = on_read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self._handle.readinto(buffer)
+        if count:
+            self._on_read(count)
+        return count
+
+
+def _stream(path: Path, on_read: Callable[[int], None]) -> Iterator[ox.Quad]:
+    """The triples of one file, streamed, all in the default graph (as :func:`load` merges them)."""
+    fmt = FORMATS[path.suffix.lower()]
+    base = path.resolve().as_uri()
+    if fmt == ox.RdfFormat.JSON_LD:
+        data = _jsonld_input(path)  # contexts checked first; a JSON document is read whole
+        on_read(path.stat().st_size)
+        quads = list(ox.parse(data, format=fmt, base_iri=base, rename_blank_nodes=True))
+        _check_jsonld_terms(path, data, base, quads)  # nothing the parser would drop or misread
+        for quad in quads:
+            yield ox.Quad(quad.subject, quad.predicate, quad.object)
+        return
+    with path.open("rb") as handle:
+        reader = io.BufferedReader(_CountingReader(handle, on_read), 1 << 20)
+        for quad in ox.parse(reader, format=fmt, base_iri=base, rename_blank_nodes=True):
+            yield ox.Quad(quad.subject, quad.predicate, quad.object)
+
+
+def _check_target(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} is a file; give a folder for the store (a new one, or one filled by irgraph load)")
+    if target.is_dir() and read_manifest(target) is None and any(target.iterdir()):
+        raise UsageError(
+            f"{target} is a folder that is not an irgraph store (it has no {MANIFEST_NAME}); "
+            "give a new or empty folder: irgraph load never replaces a folder it did not fill"
+        )
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put the folder ``new`` in place of ``target``; the old store is removed only afterwards."""
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{os.getpid()}"
+        os.rename(target, old)
+        os.rename(new, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(new, target)
+
+
+def fill_store(
+    path: str | Path,
+    extra_data: Iterable[str | Path] = (),
+    *,
+    bundled: bool = True,
+    progress: Callable[[LoadProgress], None] | None = None,
+    progress_every: int = 100_000,
+) -> FillResult:
+    """Fill the persistent store at ``path`` with the ontology, the bundled data and ``extra_data``.
+
+    A bulk load that streams each file (Turtle, N-Triples, N-Quads, TriG,
+    JSON-LD; big files are never held in memory) into a new folder next to
+    ``path``, which replaces the old store only when every file loaded: a
+    load that fails part-way (a bad line, an interrupt, a full disk) leaves
+    the store as it was and raises :class:`LoadError` naming the file, line
+    and column. ``progress`` is called about every ``progress_every``
+    triples and once at the end of each file.
+
+    A folder that is not empty and was not filled by irgraph is refused
+    (:class:`UsageError`), never replaced.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     result = fill_store(f"{folder}/store")
+    ...     result.triples == len(load_graph(store=f"oxigraph:{folder}/store")) > 1000
+    True
+    """
+    target = Path(path).expanduser()
+    files = input_files(extra_data, bundled=bundled)
+    _check_target(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    total = sum(f.stat().st_size for f in files)
+    started = time.perf_counter()
+    state = {"bytes": 0, "triples": 0, "file": ""}
+
+    def report() -> None:
+        if progress is not None:
+            progress(LoadProgress(state["file"], min(state["bytes"], total), total, state["triples"], time.perf_counter() - started))
+
+    def on_read(count: int) -> None:
+        state["bytes"] += count
+
+    def counted(quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
+        for quad in quads:
+            state["triples"] += 1
+            if state["triples"] % progress_every == 0:
+                report()
+            yield quad
+
+    new = Path(tempfile.mkdtemp(prefix=f".{target.name}.loading-", dir=target.parent))
+    try:
+        store = ox.Store(str(new))
+        loaded_files = []
+        for file in files:
+            name = display_path(file)
+            state["file"] = name
+            before = state["triples"]
+            try:
+                store.bulk_extend(counted(_stream(file, on_read)))
+            except SyntaxError as error:
+                message = (error.msg or str(error)).strip()
+                raise _parse_error(file, message + "; the store was left as it was", error.lineno, error.offset) from None
+            except (OSError, UnicodeDecodeError) as error:
+                raise _parse_error(file, f"loading failed: {error}; the store was left as it was") from None
+            loaded_files.append({"name": name, "triples": state["triples"] - before})
+            report()
+        store.flush()
+        store.optimize()
+        triples = len(store)
+        del store
+        gc.collect()
+        manifest = {"irgraph-store": 1, "triples": triples, "files": loaded_files}
+        (new / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        _swap(new, target)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    return FillResult(target, triples, [f["name"] for f in loaded_files], time.perf_counter() - started)

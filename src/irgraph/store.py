@@ -1,12 +1,29 @@
-"""The RDF store behind the one graph.
+"""The RDF store behind the one graph, chosen with one ``--store`` value.
 
-``oxigraph`` (the default) keeps triples in an in-memory Oxigraph store
-wrapped by oxrdflib, so rdflib's API works and SPARQL runs on Oxigraph's fast
-engine. ``memory`` is rdflib's own in-memory store, kept as a reference and
-fallback engine.
+=============================  ==================================================
+``oxigraph`` (the default)     Oxigraph in memory, wrapped by oxrdflib so that
+                               rdflib's API works and SPARQL runs on Oxigraph's
+                               fast engine; the data is parsed at every run
+``memory``                     rdflib's own in-memory store and SPARQL engine,
+                               kept as the reference and fallback engine
+``oxigraph:PATH``              a persistent Oxigraph store on disk, filled once by
+                               ``irgraph load`` and opened read-only afterwards
+``sparql:QUERY_URL[,GSP_URL]`` a remote SPARQL 1.1 endpoint; ``GSP_URL`` is its
+                               Graph Store Protocol endpoint, used by ``irgraph push``
+=============================  ==================================================
+
+:func:`parse_store` turns the text into a :class:`StoreSpec` or a
+:class:`~irgraph.errors.UsageError` that lists the forms; :func:`open_graph`
+gives the rdflib graph on it.
 """
 
 from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
@@ -16,31 +33,223 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from .errors import UsageError
 from .namespaces import bind_prefixes
 
+#: The in-memory stores, by name.
 STORES = ("oxigraph", "memory")
 DEFAULT_STORE = "oxigraph"
+#: Every form ``--store`` accepts, with what it means (shown in errors and help).
+STORE_FORMS = (
+    ("oxigraph", "Oxigraph in memory (the default)"),
+    ("memory", "rdflib's in-memory store and engine"),
+    ("oxigraph:PATH", "a persistent Oxigraph store on disk, filled by 'irgraph load'"),
+    ("sparql:QUERY_URL[,GSP_URL]", "a remote SPARQL 1.1 endpoint (GSP_URL: its Graph Store endpoint, for 'irgraph push')"),
+)
+#: The named graph irgraph pushes to and reads from on a remote store, unless told otherwise.
+DEFAULT_GRAPH_IRI = "https://w3id.org/irgraph/graph"
+#: The file in a persistent store's folder that marks it as irgraph's and lists what it holds.
+MANIFEST_NAME = "irgraph-store.json"
+
+MEMORY, OXIGRAPH, PERSISTENT, SPARQL = "memory", "oxigraph", "oxigraph-path", "sparql"
 
 
-def new_graph(store: str = DEFAULT_STORE) -> Graph:
-    """An empty rdflib graph on the named store, with the project's prefixes bound.
+@dataclass(frozen=True)
+class StoreSpec:
+    """A parsed ``--store`` value.
+
+    ``kind`` is ``oxigraph``, ``memory``, ``oxigraph-path`` (``path`` set) or
+    ``sparql`` (``query_url``, optional ``update_url`` and the named
+    ``graph`` read and written there; None for the endpoint's own default graph).
+    """
+
+    kind: str
+    path: Path | None = None
+    query_url: str | None = None
+    update_url: str | None = None
+    graph: str | None = DEFAULT_GRAPH_IRI
+
+    def __str__(self) -> str:
+        if self.kind == PERSISTENT:
+            return f"oxigraph:{self.path}"
+        if self.kind == SPARQL:
+            return "sparql:" + ",".join(u for u in (self.query_url, self.update_url) if u)
+        return self.kind
+
+    @property
+    def in_memory(self) -> bool:
+        """True for the stores that hold the graph in this process's memory."""
+        return self.kind in (OXIGRAPH, MEMORY)
+
+
+def _forms() -> str:
+    return "; ".join(f"{form} = {meaning}" for form, meaning in STORE_FORMS)
+
+
+def _bad(spec: str, why: str) -> UsageError:
+    return UsageError(f"invalid store {spec!r}: {why}. Use one of: {_forms()}")
+
+
+def _redacted(url: str) -> str:
+    """``url`` without any user name or password in it, safe to print."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit((parts.scheme, "***@" + parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
+
+
+def _check_url(shown: str, url: str, what: str) -> str:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as error:
+        raise _bad(shown, f"the {what} is not a valid URL ({error})") from None
+    if "@" in parts.netloc:
+        # never echo the URL as given: it holds a password
+        raise UsageError(
+            f"the {what} {_redacted(url)} holds credentials; remove them from the URL and set "
+            "IRGRAPH_SPARQL_USER and IRGRAPH_SPARQL_PASSWORD instead (credentials are never taken from the command line)"
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _bad(shown, f"the {what} {url!r} must be an http:// or https:// URL with a host")
+    return url
+
+
+def parse_store(spec: str | StoreSpec) -> StoreSpec:
+    """Parse a ``--store`` value, or raise :class:`UsageError` listing the forms.
+
+    A remote query URL may name the graph to read with the SPARQL protocol's
+    own ``default-graph-uri`` parameter; otherwise irgraph reads (and
+    ``irgraph push`` writes) :data:`DEFAULT_GRAPH_IRI`. An empty
+    ``default-graph-uri=`` means the endpoint's own default graph (for data
+    that was not pushed by irgraph).
+
+    >>> parse_store("oxigraph").kind
+    'oxigraph'
+    >>> parse_store("oxigraph:/tmp/irgraph-store").path
+    PosixPath('/tmp/irgraph-store')
+    >>> spec = parse_store("sparql:http://localhost:8890/sparql,http://localhost:8890/sparql-graph-crud-auth")
+    >>> spec.query_url, spec.update_url, spec.graph
+    ('http://localhost:8890/sparql', 'http://localhost:8890/sparql-graph-crud-auth', 'https://w3id.org/irgraph/graph')
+    >>> parse_store("sparql:http://localhost:3030/ds/query?default-graph-uri=urn:x:g").graph
+    'urn:x:g'
+    >>> parse_store("sparql:http://localhost:7878/query?default-graph-uri=").graph is None
+    True
+    >>> parse_store("postgres")
+    Traceback (most recent call last):
+    ...
+    irgraph.errors.UsageError: invalid store 'postgres': unknown kind of store. Use one of: ...
+    """
+    if isinstance(spec, StoreSpec):
+        return spec
+    text = str(spec).strip()
+    if text in STORES:
+        return StoreSpec(kind=text)
+    kind, sep, rest = text.partition(":")
+    if kind == "oxigraph" and sep:
+        if not rest.strip():
+            raise _bad(text, "give the folder of the store after 'oxigraph:'")
+        return StoreSpec(kind=PERSISTENT, path=Path(rest).expanduser())
+    if kind == "sparql" and sep:
+        urls = [u.strip() for u in _split_urls(rest)]
+        shown = "sparql:" + ",".join(_redacted(u) for u in urls)
+        if len(urls) > 2 or not all(urls):
+            raise _bad(shown, "give one query URL and at most one Graph Store (or update) URL, separated by a comma")
+        query_url = _check_url(shown, urls[0], "query URL")
+        update_url = _check_url(shown, urls[1], "Graph Store URL") if len(urls) == 2 else None
+        query_url, graph = _take_graph(query_url)
+        return StoreSpec(kind=SPARQL, query_url=query_url, update_url=update_url, graph=graph)
+    raise _bad(text, "unknown kind of store")
+
+
+def _split_urls(text: str) -> list[str]:
+    """Split ``URL1,URL2`` at each comma that starts another URL (a URL may itself hold commas)."""
+    if not re.search(r",\s*https?://", text, re.IGNORECASE):
+        return text.split(",")
+    return re.split(r",(?=\s*https?://)", text, flags=re.IGNORECASE)
+
+
+def _take_graph(url: str) -> tuple[str, str | None]:
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    graphs = [value for key, value in pairs if key == "default-graph-uri"]
+    if not graphs:
+        return url, DEFAULT_GRAPH_IRI
+    rest = [(key, value) for key, value in pairs if key != "default-graph-uri"]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(rest), parts.fragment)), graphs[-1] or None
+
+
+def new_graph(store: str | StoreSpec = DEFAULT_STORE) -> Graph:
+    """An empty in-memory rdflib graph on the named store, with the project's prefixes bound.
 
     >>> len(new_graph("memory"))
     0
     """
-    if store == "oxigraph":
+    spec = parse_store(store)
+    if spec.kind == OXIGRAPH:
         # The default graph of the Oxigraph store is the one graph.
         graph = Graph(store=OxigraphStore(store=ox.Store()), identifier=DATASET_DEFAULT_GRAPH_ID)
-    elif store == "memory":
+    elif spec.kind == MEMORY:
         graph = Graph()
     else:
-        raise UsageError(f"unknown store {store!r}; choose one of: {', '.join(STORES)}")
+        raise UsageError(f"new_graph() makes in-memory graphs only; open {spec} with open_graph() instead")
     bind_prefixes(graph)
     return graph
+
+
+def read_manifest(path: str | Path) -> dict | None:
+    """What a persistent store at ``path`` holds (its manifest), or None when it is not one of irgraph's."""
+    manifest = Path(path) / MANIFEST_NAME
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def open_persistent(path: str | Path) -> Graph:
+    """The graph in the persistent store at ``path``, opened read-only (a fraction of a second).
+
+    Raises :class:`UsageError` when ``path`` holds no store filled by
+    ``irgraph load``.
+    """
+    path = Path(path)
+    if read_manifest(path) is None:
+        raise UsageError(
+            f"{path}: no irgraph store there; fill one first with: irgraph load --store oxigraph:{path}"
+        )
+    try:
+        store = ox.Store.read_only(str(path))
+    except OSError as error:
+        raise UsageError(f"{path}: the store cannot be opened ({error}); fill it again with: irgraph load --store oxigraph:{path}") from None
+    graph = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    bind_prefixes(graph)
+    return graph
+
+
+def open_graph(store: str | StoreSpec = DEFAULT_STORE) -> Graph:
+    """The rdflib graph on any store: empty in memory, opened on disk, or remote.
+
+    >>> len(open_graph("oxigraph"))
+    0
+    """
+    spec = parse_store(store)
+    if spec.in_memory:
+        return new_graph(spec)
+    if spec.kind == PERSISTENT:
+        return open_persistent(spec.path)
+    from .remote import remote_graph  # imported here: only remote stores need an HTTP client
+
+    return remote_graph(spec)
 
 
 def oxigraph_store(graph: Graph) -> ox.Store | None:
     """The pyoxigraph store under ``graph``, or None when it is not on Oxigraph."""
     inner = graph.store
     return getattr(inner, "_store", None) if isinstance(inner, OxigraphStore) else None
+
+
+def is_remote(graph: Graph) -> bool:
+    """True when ``graph`` is a remote SPARQL endpoint (every access is an HTTP request)."""
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    return isinstance(graph.store, SPARQLStore)
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -84,13 +293,16 @@ def ox_triples(graph: Graph) -> list[ox.Triple]:
     """All triples of ``graph`` as pyoxigraph triples, read straight from Oxigraph when possible."""
     store = oxigraph_store(graph)
     if store is not None:
-        return [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None)]
+        return [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        ]
     return [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
 
 
 def memory_copy(graph: Graph) -> Graph:
     """A copy of ``graph`` in rdflib's memory store, with simple literals kept plain."""
-    if oxigraph_store(graph) is None:
+    if oxigraph_store(graph) is None and not is_remote(graph):
         return graph
     copy = new_graph("memory")
     copy.addN((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), copy) for t in ox_triples(graph))
