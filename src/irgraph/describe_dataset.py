@@ -2,7 +2,7 @@
 
 Everything except the list of files comes from the ``construct-void-*.rq``
 queries: title, version and licence from the ontology header; the counts of
-triples, entities, subjects, objects, properties and classes; one partition
+triples, entities, subjects, properties and classes; one partition
 per class and per property; the vocabularies used; every cited source. The
 files a build writes are added as ``dcat:Distribution``\\ s with their media
 types (by name only: where they are published is not known here).
