@@ -496,23 +496,18 @@ def load_graph(extra_data: Iterable[str | Path] = (), *, store: str | StoreSpec 
 
 def _open_existing(spec: StoreSpec, extra_data: list) -> LoadedGraph:
     """A persistent store opened read-only, or a remote one: their data is already there."""
+    if extra_data:
+        extra = " ".join(f"--data {d}" for d in extra_data)
+        if spec.kind == PERSISTENT:
+            where, how = f"the store at {spec.path}", f"fill it again with them: irgraph load --store {spec} {extra}"
+        else:
+            where, how = "a remote store", f"upload them first: irgraph push --store {spec} {extra}"
+        raise UsageError(f"{where} holds its data already, so --data cannot be added when reading it; {how}")
     if spec.kind == PERSISTENT:
-        if extra_data:
-            extra = " ".join(f"--data {d}" for d in extra_data)
-            raise UsageError(
-                f"the store at {spec.path} holds its data already, so --data cannot be added when reading it; "
-                f"fill it again with them: irgraph load --store {spec} {extra}"
-            )
         graph = open_persistent(spec.path)
         manifest = read_manifest(spec.path) or {}
         return LoadedGraph(graph=graph, files=[f["name"] for f in manifest.get("files", [])])
     if spec.kind == SPARQL:
-        if extra_data:
-            extra = " ".join(f"--data {d}" for d in extra_data)
-            raise UsageError(
-                f"a remote store holds its own data, so --data cannot be added when reading it; "
-                f"upload them first: irgraph push --store {spec} {extra}"
-            )
         from .remote import remote_graph
 
         return LoadedGraph(graph=remote_graph(spec), files=[])
