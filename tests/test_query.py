@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import time
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -311,17 +312,71 @@ def test_unknown_catalog_name_lists_the_names(invoke):
     assert "contradicted-claims" in result.output and "therapeutic-vaccines" in result.output
 
 
+#: About three seconds on the bundled data: long enough to pass a short limit,
+#: short enough that an abandoned evaluation does not linger through the suite.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . VALUES ?k { 1 2 3 4 5 } }"
+#: Far beyond any limit: only ever run where the query is killed.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
 def test_timeout_exits_3(invoke):
-    result = invoke("query", "--timeout", "0.5",
-                    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    started = time.perf_counter()
+    result = invoke("query", "--timeout", "0.3", SLOW)
+    assert time.perf_counter() - started < 2
     assert result.exit_code == 3
-    assert "ran longer than 0.5 s" in result.output
+    assert "ran longer than 0.3 s" in result.output
 
 
-def test_timeout_in_the_library(graph):
-    with pytest.raises(QueryTimeout):
-        query(graph, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=0.5)
+def test_timeout_in_the_library_stops_waiting(graph):
+    started = time.perf_counter()
+    with pytest.raises(QueryTimeout, match="abandoned"):
+        query(graph, SLOW, timeout=0.3)
+    assert time.perf_counter() - started < 2
     assert len(query(graph, "interventions", timeout=5).rows) == 13
+
+
+def test_isolated_timeout_kills_the_query(graph):
+    with pytest.raises(QueryTimeout, match="stopped"):
+        query(graph, ENDLESS, timeout=0.5, isolate=True)
+    assert len(query(graph, "interventions", timeout=5, isolate=True).rows) == 13
+
+
+@pytest.mark.parametrize("isolate", [False, True], ids=["thread", "child"])
+def test_every_way_of_running_gives_the_same_answer(graph, isolate):
+    """In-process, in a waiting thread and in a child process (answer sent back as bytes) agree."""
+    for name in ("interventions", "construct-void-sources", "findings-for-intervention"):
+        params = {"intervention": "IL-2"} if name == "findings-for-intervention" else {}
+        direct = query(graph, name, timeout=None, **params)
+        limited = query(graph, name, timeout=10, isolate=isolate, **params)
+        assert direct.variables == limited.variables
+        assert direct.rows == limited.rows
+        assert sorted(direct.triples) == sorted(limited.triples)
+        assert len(direct) > 0
+
+
+def test_blank_nodes_and_typed_literals_survive_the_child(data_dir):
+    folder = data_dir("x.ttl", (
+        "<http://example.org/x> rdfs:label 'x'@en , 'plain' ; <http://example.org/p> [ rdfs:label 'b' ] ;\n"
+        "  <http://example.org/rank> 3 ; <http://example.org/score> 0.5 ; <http://example.org/on> '2001-02-03'^^xsd:date .\n"
+    ))
+    graph = irgraph.load([folder], bundled=False).graph
+    text = "SELECT ?o ?l WHERE { ?s ?p ?o OPTIONAL { ?o rdfs:label ?l } } ORDER BY STR(?o)"
+    direct = query(graph, text, timeout=None).rows
+    assert {"Literal", "BNode"} <= {type(row["o"]).__name__ for row in direct}
+    assert {str(row["o"].datatype) for row in direct if isinstance(row["o"], Literal) and row["o"].datatype} >= {
+        "http://www.w3.org/2001/XMLSchema#date", "http://www.w3.org/2001/XMLSchema#decimal"}
+    assert query(graph, text, timeout=10, isolate=True).rows == direct
+
+
+def test_a_failing_evaluation_is_reported_from_the_thread(graph, monkeypatch):
+    import sys
+
+    def broken(*args):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(sys.modules["irgraph.query"], "_execute", broken)
+    with pytest.raises(QueryError, match="the query failed: RuntimeError: disk on fire"):
+        query(graph, "ASK {}", timeout=5)
 
 
 def test_query_needs_exactly_one_source(invoke):

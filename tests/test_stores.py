@@ -34,7 +34,7 @@ from irgraph.cli import main
 from irgraph.errors import LoadError, RemoteError, UsageError
 from irgraph.load import fill_store
 from irgraph.remote import push, remote_graph
-from irgraph.store import DEFAULT_GRAPH_IRI, MANIFEST_NAME, StoreSpec, memory_copy, parse_store
+from irgraph.store import DEFAULT_GRAPH_IRI, MANIFEST_NAME, StoreSpec, many_objects, memory_copy, parse_store, rdflib_converter
 
 from .virtuoso import PACKAGED_INI, virtuoso, write_config  # noqa: F401 - the fixture is used by name
 
@@ -524,3 +524,27 @@ def test_build_from_every_store_writes_the_same_files(pushed, persistent_store, 
         outputs[name] = {f: (tmp_path / name / f).read_bytes() for f in ("irgraph.ttl", "irgraph.jsonld")}
     assert outputs["on-disk"] == outputs["embedded"]
     assert outputs["virtuoso"] == outputs["embedded"]
+
+
+def test_collector_pauses_overlap_and_restore_its_state():
+    assert gc.isenabled()
+    with many_objects():
+        with many_objects():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer pause still holds
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with many_objects():
+            pass
+        assert not gc.isenabled()  # a collector that was off stays off
+    finally:
+        gc.enable()
+
+
+def test_converted_literals_keep_text_and_datatypes():
+    convert = rdflib_converter()
+    assert convert(ox.Literal("0.50", datatype=ox.NamedNode(str(XSD.decimal)))) == Literal("0.50", datatype=XSD.decimal)
+    assert convert(ox.Literal(" spaced  text ")) == Literal(" spaced  text ")
+    assert convert(ox.Literal("CD4", language="en")).language == "en"
+    assert convert(None) is None

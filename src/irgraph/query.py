@@ -5,15 +5,15 @@ rdflib's engine for the ``memory`` store, and over the SPARQL protocol for a
 remote store. Before anything runs, the query is parsed and refused if it
 asks to reach outside the graph (``SERVICE``, ``FROM``/``FROM NAMED``,
 ``LOAD``) or to change it (any update). Parameters are bound as RDF terms in a
-``VALUES`` clause, never pasted into the query text, and a time limit stops a
-runaway query (the query runs in a forked child process that is ended when
-the limit passes).
+``VALUES`` clause, never pasted into the query text, and a time limit ends
+the wait for a runaway query (see :func:`run_query` for how it is stopped).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +28,7 @@ from rdflib.query import Result
 from .catalog import SavedQuery, catalog
 from .errors import QueryError, QueryTimeout, UsageError
 from .namespaces import compact, expand, prefixes
-from .store import oxigraph_store, to_ox, to_rdflib
+from .store import many_objects, oxigraph_store, rdflib_converter, to_ox
 from .terms import resolve
 
 DEFAULT_TIMEOUT = 30.0
@@ -203,22 +203,12 @@ def _execute(graph: Graph, text: str, kind: str, bindings: Mapping[str, Any]) ->
     """
     store = oxigraph_store(graph)
     if store is not None:
-        substitutions = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
-        results = store.query(text, prefixes=prefixes(), substitutions=substitutions or None)
+        results = _ask_oxigraph(store, text, bindings)
         if isinstance(results, ox.QueryBoolean):
             return QueryResult(ASK, boolean=bool(results))
         if isinstance(results, ox.QueryTriples):
-            return QueryResult(GRAPH, triples=[(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in results])
-        variables = [v.value for v in results.variables]
-        rows = []
-        for solution in results:
-            row = {}
-            for name in variables:
-                term = solution[name]
-                if term is not None:
-                    row[name] = to_rdflib(term)
-            rows.append(row)
-        return QueryResult(SELECT, variables=variables, rows=rows)
+            return _graph_result(results)
+        return _select_result(results)
     result = graph.query(text, initNs=prefixes(), initBindings={Variable(k): v for k, v in bindings.items()})
     if result.type == "ASK":
         return QueryResult(ASK, boolean=bool(result.askAnswer))
@@ -227,6 +217,56 @@ def _execute(graph: Graph, text: str, kind: str, bindings: Mapping[str, Any]) ->
     variables = [str(v) for v in result.vars]
     rows = [{str(k): _plain(v) for k, v in solution.asdict().items()} for solution in result]
     return QueryResult(SELECT, variables=variables, rows=rows)
+
+
+def _ask_oxigraph(store: ox.Store, text: str, bindings: Mapping[str, Any]):
+    substitutions = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+    return store.query(text, prefixes=prefixes(), substitutions=substitutions or None)
+
+
+def _graph_result(triples) -> QueryResult:
+    """A CONSTRUCT or DESCRIBE answer from Oxigraph's triples (or quads read back)."""
+    triples = list(triples)  # evaluates the query (Oxigraph is lazy) before the collector is paused
+    convert = rdflib_converter()
+    with many_objects():
+        return QueryResult(GRAPH, triples=[(convert(t.subject), convert(t.predicate), convert(t.object)) for t in triples])
+
+
+def _select_result(solutions) -> QueryResult:
+    """A SELECT answer from Oxigraph's solutions; unbound variables are left out of a row."""
+    variables = [v.value for v in solutions.variables]
+    solutions = list(solutions)  # evaluates the query (Oxigraph is lazy) before the collector is paused
+    convert = rdflib_converter()
+    with many_objects():
+        rows = [{name: convert(term) for name, term in zip(variables, solution) if term is not None} for solution in solutions]
+    return QueryResult(SELECT, variables=variables, rows=rows)
+
+
+def _answer(graph: Graph, text: str, kind: str, bindings: Mapping[str, Any]):
+    """What the query process sends back: Oxigraph's own serialisation of its answer, or the :class:`QueryResult`.
+
+    Oxigraph writes and reads SPARQL JSON results and N-Triples far faster
+    than Python pickles rdflib terms, so a large answer crosses the pipe as bytes.
+    """
+    store = oxigraph_store(graph)
+    if store is None:
+        return _execute(graph, text, kind, bindings)
+    results = _ask_oxigraph(store, text, bindings)
+    if isinstance(results, ox.QueryBoolean):
+        return QueryResult(ASK, boolean=bool(results))
+    if isinstance(results, ox.QueryTriples):
+        return GRAPH, results.serialize(format=ox.RdfFormat.N_TRIPLES)
+    return SELECT, results.serialize(format=ox.QueryResultsFormat.JSON)
+
+
+def _received(answer) -> QueryResult:
+    """The :class:`QueryResult` from what :func:`_answer` sent."""
+    if isinstance(answer, QueryResult):
+        return answer
+    kind, data = answer
+    if kind == GRAPH:
+        return _graph_result(ox.parse(data, ox.RdfFormat.N_TRIPLES))
+    return _select_result(ox.parse_query_results(data, ox.QueryResultsFormat.JSON))
 
 
 def _projected(text: str) -> list[str]:
@@ -245,7 +285,7 @@ def _plain(term):
 
 def _child(connection, graph: Graph, text: str, kind: str, bindings) -> None:
     try:
-        connection.send(("ok", _execute(graph, text, kind, bindings)))
+        connection.send(("ok", _answer(graph, text, kind, bindings)))
     except Exception as error:  # noqa: BLE001 - rdflib raises bare Exception (e.g. unknown prefix);
         # every failure must reach the parent as a message instead of dying silently in the child
         connection.send(("error", f"{type(error).__name__}: {error}"))
@@ -253,9 +293,54 @@ def _child(connection, graph: Graph, text: str, kind: str, bindings) -> None:
         connection.close()
 
 
-def _run_with_timeout(graph: Graph, text: str, kind: str, bindings, timeout: float | None) -> QueryResult:
-    if not timeout or "fork" not in multiprocessing.get_all_start_methods():
+def _run_with_timeout(graph: Graph, text: str, kind: str, bindings, timeout: float | None, isolate: bool = False) -> QueryResult:
+    """Run a checked query within ``timeout`` seconds (None or 0: no limit).
+
+    On Oxigraph the query runs in a thread of this process and the caller
+    stops waiting when the limit passes; Oxigraph cannot cancel a running
+    query (oxigraph/oxigraph#1336), so the abandoned evaluation finishes in
+    the background. ``isolate`` (and any other store) runs it in a forked
+    child that is killed at the limit instead: a hard stop, at the price of
+    the child copying every memory page the query touches (about 0.2-0.4 s
+    at a million triples).
+    """
+    if not timeout:
         return _execute(graph, text, kind, bindings)
+    if oxigraph_store(graph) is not None and not isolate:
+        return _run_in_thread(graph, text, kind, bindings, timeout)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _execute(graph, text, kind, bindings)
+    return _run_in_child(graph, text, kind, bindings, timeout)
+
+
+def _timed_out(timeout: float, what: str) -> QueryTimeout:
+    return QueryTimeout(
+        f"the query ran longer than {timeout:g} s and was {what}; "
+        "narrow it (LIMIT, more specific patterns) or raise --timeout"
+    )
+
+
+def _run_in_thread(graph: Graph, text: str, kind: str, bindings, timeout: float) -> QueryResult:
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = _execute(graph, text, kind, bindings)
+        except Exception as error:  # noqa: BLE001 - reported to the caller like the child's failures
+            outcome["error"] = f"{type(error).__name__}: {error}"
+
+    # pyoxigraph releases the GIL while it evaluates, so this thread only waits
+    worker = threading.Thread(target=work, name="irgraph-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise _timed_out(timeout, "abandoned (it ends in the background; isolate=True stops it for sure)")
+    if "error" in outcome:
+        raise QueryError(f"the query failed: {outcome['error']}")
+    return outcome["result"]
+
+
+def _run_in_child(graph: Graph, text: str, kind: str, bindings, timeout: float) -> QueryResult:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, graph, text, kind, bindings), daemon=True)
@@ -264,10 +349,7 @@ def _run_with_timeout(graph: Graph, text: str, kind: str, bindings, timeout: flo
     try:
         if not receiver.poll(timeout):
             process.kill()
-            raise QueryTimeout(
-                f"the query ran longer than {timeout:g} s and was stopped; "
-                "narrow it (LIMIT, more specific patterns) or raise --timeout"
-            )
+            raise _timed_out(timeout, "stopped")
         try:
             status, payload = receiver.recv()
         except EOFError:
@@ -279,7 +361,7 @@ def _run_with_timeout(graph: Graph, text: str, kind: str, bindings, timeout: flo
             process.kill()
     if status == "error":
         raise QueryError(f"the query failed: {payload}")
-    return payload
+    return _received(payload)
 
 
 def _saved_or_text(name_or_text: str) -> tuple[str, SavedQuery | None]:
@@ -317,12 +399,16 @@ def bind_params(graph: Graph, saved: SavedQuery | None, params: Mapping[str, obj
     return bound
 
 
-def run_query(graph: Graph, text: str, params: Mapping[str, object] | None = None, *, timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+def run_query(graph: Graph, text: str, params: Mapping[str, object] | None = None, *,
+              timeout: float | None = DEFAULT_TIMEOUT, isolate: bool = False) -> QueryResult:
     """Check, bind and run one query text on ``graph``.
 
     ``params`` maps variable names (without ``?``) to RDF terms or strings
-    (see :func:`parse_param`). Raises :class:`QueryError` (refused or broken
-    query) or :class:`QueryTimeout`.
+    (see :func:`parse_param`). ``timeout`` is the time limit in seconds (None:
+    none); on Oxigraph a query past it is abandoned and ends in the
+    background, unless ``isolate`` runs it in a child process that is killed
+    (what ``irgraph serve`` does). Raises :class:`QueryError` (refused or
+    broken query) or :class:`QueryTimeout`.
     """
     kind = check_query(text)
     bound = {k: v if isinstance(v, (URIRef, Literal, BNode)) else parse_param(str(v)) for k, v in (params or {}).items()}
@@ -338,13 +424,15 @@ def run_query(graph: Graph, text: str, params: Mapping[str, object] | None = Non
                 f"parameter{'s' if len(missing) > 1 else ''} {', '.join('?' + m for m in missing)} "
                 "must be a variable the query selects (list it after SELECT, or use SELECT *)"
             )
-    return _run_with_timeout(graph, text, kind, bound, timeout)
+    return _run_with_timeout(graph, text, kind, bound, timeout, isolate)
 
 
-def query(graph: Graph, name_or_text: str, *, timeout: float | None = DEFAULT_TIMEOUT, **params) -> QueryResult:
+def query(graph: Graph, name_or_text: str, *, timeout: float | None = DEFAULT_TIMEOUT, isolate: bool = False,
+          **params) -> QueryResult:
     """Run a catalog query by name, or any SPARQL text, with the project's prefixes predeclared.
 
-    Catalog parameters can be given by IRI, compact name, label or synonym.
+    Catalog parameters can be given by IRI, compact name, label or synonym;
+    ``timeout`` and ``isolate`` are as for :func:`run_query`.
 
     >>> from irgraph import load_graph
     >>> g = load_graph()
@@ -355,7 +443,7 @@ def query(graph: Graph, name_or_text: str, *, timeout: float | None = DEFAULT_TI
     True
     """
     text, saved = _saved_or_text(name_or_text)
-    return run_query(graph, text, bind_params(graph, saved, params), timeout=timeout)
+    return run_query(graph, text, bind_params(graph, saved, params), timeout=timeout, isolate=isolate)
 
 
 def display(term, *, short: bool = True) -> str:

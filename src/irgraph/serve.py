@@ -222,7 +222,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 fmt = "json"
             if kind == ASK and fmt in ("csv", "tsv"):
                 fmt = "json"
-            result = run_query(self.server.graph, text, timeout=self.server.timeout)
+            result = run_query(self.server.graph, text, timeout=self.server.timeout, isolate=True)
             body = render(result, fmt)
         except QueryTimeout as error:
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, f"{error}\n")

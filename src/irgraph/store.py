@@ -19,8 +19,12 @@ gives the rdflib graph on it.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+import threading
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -260,18 +264,79 @@ def to_rdflib(term):
 
     RDF 1.1 makes ``"a"`` and ``"a"^^xsd:string`` the same literal, but rdflib
     treats them as different terms; irgraph always uses the plain form.
+
+    >>> to_rdflib(ox.Literal("CD4", language="en"))
+    rdflib.term.Literal('CD4', lang='en')
+    >>> to_rdflib(ox.Literal("x", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")))
+    rdflib.term.Literal('x')
     """
     if isinstance(term, ox.Literal):
         if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+            # text needs no normalising; skipping rdflib's pass halves the cost of a literal
+            return Literal(term.value, lang=term.language, normalize=False)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value, normalize=False)
+        return Literal(term.value, datatype=URIRef(datatype))
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"cannot convert {term!r} to rdflib")
+
+
+def rdflib_converter() -> Callable[[object], object]:
+    """A :func:`to_rdflib` that remembers what it converted (``None`` stays ``None``).
+
+    Query results and graphs repeat the same terms (predicates, classes,
+    labels) many times; converting each once makes a large result cheap.
+    Use one converter per result: it keeps every term it has seen.
+
+    >>> convert = rdflib_converter()
+    >>> convert(ox.NamedNode("https://w3id.org/irgraph/id/il-2")) is convert(ox.NamedNode("https://w3id.org/irgraph/id/il-2"))
+    True
+    """
+    seen: dict = {}
+
+    def convert(term):
+        if term is None:
+            return None
+        converted = seen.get(term)
+        if converted is None:
+            converted = seen[term] = to_rdflib(term)
+        return converted
+
+    return convert
+
+
+_collector_pauses = 0
+_collector_lock = threading.Lock()
+_collector_was_enabled = False
+
+
+@contextmanager
+def many_objects():
+    """Pause Python's cyclic garbage collector while a large result is built.
+
+    Building hundreds of thousands of small objects otherwise triggers
+    collections that scan the whole heap again and again (measured: three
+    times slower at a million triples). Nothing built here forms cycles.
+    Pauses may overlap (threads, nesting): the collector comes back on, if
+    it was on, when the last one ends.
+    """
+    global _collector_pauses, _collector_was_enabled
+    with _collector_lock:
+        if _collector_pauses == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _collector_pauses += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _collector_pauses -= 1
+            if _collector_pauses == 0 and _collector_was_enabled:
+                gc.enable()
 
 
 def to_ox(term):
@@ -305,5 +370,7 @@ def memory_copy(graph: Graph) -> Graph:
     if oxigraph_store(graph) is None and not is_remote(graph):
         return graph
     copy = new_graph("memory")
-    copy.addN((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), copy) for t in ox_triples(graph))
+    convert = rdflib_converter()
+    with many_objects():
+        copy.addN((convert(t.subject), convert(t.predicate), convert(t.object), copy) for t in ox_triples(graph))
     return copy
