@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import multiprocessing
 import os
 import platform
 import re
@@ -49,6 +48,7 @@ if str(HERE) not in sys.path:
 import irgraph  # noqa: E402
 from generate import generate, parse_size  # noqa: E402
 from irgraph.catalog import catalog  # noqa: E402
+from irgraph.processes import ChildTimeout, in_child  # noqa: E402
 from irgraph.errors import IrgraphError  # noqa: E402
 from rdflib import URIRef  # noqa: E402
 
@@ -71,7 +71,7 @@ def run_query(graph, text: str, params: dict) -> int:
     """Run ``text`` on ``graph`` with ``params`` bound, through irgraph's own query path; returns the row count."""
     from irgraph.query import run_query as checked_run_query
 
-    result = checked_run_query(graph, text, {name: URIRef(value) for name, value in params.items()}, timeout=None)
+    result = checked_run_query(graph, text, {name: URIRef(value) for name, value in params.items()})
     return len(result)
 
 
@@ -99,39 +99,19 @@ def sample_params(saved, bundled) -> dict[str, str]:
 # --- capped measurements in a forked child ---------------------------------------------
 
 
-def _child(connection, function) -> None:
-    try:
-        connection.send(("ok", function()))
-    except Exception as error:  # noqa: BLE001 - any failure is reported in the table, not lost
-        connection.send(("error", f"{type(error).__name__}: {error}"))
-    finally:
-        connection.close()
-
-
 def capped(function, cap: float) -> dict:
     """Run ``function`` in a forked child; stop it after ``cap`` seconds.
 
     Returns ``{"status": "ok", "value": …}``, ``{"status": "cap"}`` or
     ``{"status": "error", "error": …}``.
     """
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, function), daemon=True)
-    process.start()
-    sender.close()
     try:
-        if not receiver.poll(cap):
-            return {"status": "cap"}
-        try:
-            status, payload = receiver.recv()
-        except EOFError:
-            return {"status": "error", "error": "the measuring process ended without an answer"}
-        return {"status": "ok", "value": payload} if status == "ok" else {"status": "error", "error": payload}
-    finally:
-        receiver.close()
-        if process.is_alive():
-            process.kill()
-        process.join(5)
+        value, _ = in_child(function, timeout=cap)
+    except ChildTimeout:
+        return {"status": "cap"}
+    except Exception as error:  # noqa: BLE001 - any failure is reported in the table, not lost
+        return {"status": "error", "error": f"{type(error).__name__}: {error}"}
+    return {"status": "ok", "value": value}
 
 
 def _timed(function) -> float:

@@ -100,3 +100,52 @@ def test_interrupted_write_leaves_old_file_and_no_temporary(tmp_path, monkeypatc
         irgraph.build(tmp_path, [FIXTURES / "valid"])
     assert (tmp_path / "irgraph.html").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.fixture
+def another_thread():
+    """A second thread in this process: build must then validate without forking."""
+    import threading
+
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait, daemon=True)
+    thread.start()
+    yield
+    release.set()
+    thread.join()
+
+
+def _report_of_failed_build(tmp_path, data):
+    with pytest.raises(irgraph.ValidationFailed) as failed:
+        irgraph.build(tmp_path / "out", [data])
+    assert not (tmp_path / "out").exists()
+    return [(p.kind, p.focus, p.message) for p in failed.value.report.problems]
+
+
+def test_validation_beside_rendering_reports_what_validation_alone_does(tmp_path, data_dir):
+    """The report from the forked validation equals the one validate() gives in this process."""
+    import threading
+
+    assert threading.active_count() == 1, "another test left a thread running: the fork path is not exercised"
+    folder = data_dir("unsourced.ttl", 'ir:lonely a irg:Claim ; rdfs:label "Lonely claim"@en .\n')
+    forked = _report_of_failed_build(tmp_path, folder)
+    alone = [(p.kind, p.focus, p.message) for p in irgraph.validate(irgraph.load([folder])).problems]
+    assert forked == alone and forked
+
+
+def test_a_threaded_process_validates_in_turn(tmp_path, data_dir, another_thread):
+    folder = data_dir("unsourced.ttl", 'ir:lonely a irg:Claim ; rdfs:label "Lonely claim"@en .\n')
+    assert _report_of_failed_build(tmp_path, folder)
+    assert len(irgraph.build(tmp_path / "ok").files) == 4
+
+
+def test_a_failure_inside_the_forked_validation_is_raised_here(tmp_path, monkeypatch):
+    import sys as system
+
+    def broken(_loaded):
+        raise irgraph.IrgraphError("the shapes file is unreadable")
+
+    monkeypatch.setattr(system.modules["irgraph.build"], "validate", broken)
+    with pytest.raises(irgraph.IrgraphError, match="the shapes file is unreadable"):
+        irgraph.build(tmp_path / "out")
+    assert not (tmp_path / "out").exists()

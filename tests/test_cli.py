@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import irgraph
 from irgraph.cli import main
 
 
@@ -38,3 +39,10 @@ def test_usage_error_exits_2_without_traceback(invoke):
 def test_unknown_store_is_a_usage_error(invoke):
     result = invoke("build", "--store", "nowhere")
     assert result.exit_code == 2
+
+
+def test_version_is_the_installed_package_version(invoke):
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"irgraph, version {irgraph.package_version()}"
+    assert irgraph.__version__ == irgraph.package_version()

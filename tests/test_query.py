@@ -392,3 +392,27 @@ def test_results_as_dicts_and_dataframe(graph):
     pandas = pytest.importorskip("pandas", reason="pandas is optional")
     frame = result.to_dataframe()
     assert list(frame.columns) == result.variables and len(frame) == 3
+
+
+def _query_in(connection, graph, isolate):
+    try:
+        connection.send(len(query(graph, "interventions", timeout=10, isolate=isolate).rows))
+    except BaseException as error:  # noqa: BLE001 - the test reports whatever went wrong
+        connection.send(f"{type(error).__name__}: {error}")
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_time_limits_work_inside_a_daemonic_process(store):
+    """A Pool worker cannot have children: the time limit falls back to a waiting thread."""
+    import multiprocessing
+
+    graph = irgraph.load(store=store).graph
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_query_in, args=(sender, graph, True), daemon=True)
+    worker.start()
+    try:
+        assert receiver.poll(60)
+        assert receiver.recv() == 13
+    finally:
+        worker.join(5)

@@ -11,13 +11,6 @@ The public API, usable from Python and notebooks::
 A research and education tool, not medical advice.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("irgraph")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
-
 from .build import BuildResult, build
 from .describe_dataset import dataset_description, to_void
 from .diff import GraphDiff, diff_graphs
@@ -36,6 +29,7 @@ from .validate import validate
 from .visualize import ExplorerPage, explorer_data, explorer_page, to_html, write_explorer
 
 __all__ = [
+    "package_version",
     "IR",
     "IRG",
     "BuildResult",
@@ -103,7 +97,20 @@ __all__ = [
 _REMOTE = ("PushResult", "push", "remote_graph")
 
 
+def package_version() -> str:
+    """The installed version of irgraph ("0+unknown" in a source tree that is not installed)."""
+    # importlib.metadata is read only when asked: importing it costs more than the rest of the start-up checks
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("irgraph")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
 def __getattr__(name: str):
+    if name == "__version__":
+        return package_version()
     if name in _REMOTE:
         from . import remote
 

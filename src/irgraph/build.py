@@ -7,15 +7,16 @@ leaves the previous files as they were.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import saved_query
 from .describe_dataset import to_void
-from .errors import ValidationFailed
+from .errors import IrgraphError, ValidationFailed
 from .export import to_jsonld, to_turtle, write_atomic
 from .load import load
+from .processes import can_fork, in_child
 from .report import Report
 from .store import DEFAULT_STORE
 from .validate import validate
@@ -48,6 +49,26 @@ def count_entities(graph) -> dict[str, int]:
     return {str(row.kind): int(row[1]) for row in rows}
 
 
+def _validate_while(loaded, render: Callable[[], dict[str, str]]) -> tuple[Report, dict[str, str]]:
+    """Validate ``loaded`` while ``render`` runs, and return both results.
+
+    Validation (pySHACL, pure Python) and rendering take about the same
+    time, so on a machine with two cores the validation runs in a forked
+    child alongside. Only a process with no other threads forks (forking
+    a threaded process can leave the child waiting on a lock no thread
+    will release); otherwise, and wherever no child can be started, the
+    two run one after the other. Nothing is written here either way.
+    """
+    if not can_fork():
+        report = validate(loaded)
+        return report, (render() if report.conforms else {})
+    try:
+        report, outputs = in_child(validate, loaded, meanwhile=render)
+    except ChildProcessError:
+        raise IrgraphError("validation ended without a report; run 'irgraph validate' to see why") from None
+    return report, outputs
+
+
 def build(out_dir: str | Path = "build", extra_data: Iterable[str | Path] = (), *, store: str = DEFAULT_STORE) -> BuildResult:
     """Load and validate the graph, then write ``irgraph.ttl``, ``irgraph.jsonld``, ``irgraph.html``
     and ``void.ttl`` (the VoID/DCAT description of the dataset).
@@ -57,15 +78,18 @@ def build(out_dir: str | Path = "build", extra_data: Iterable[str | Path] = (), 
     in both cases no output file is touched.
     """
     loaded = load(extra_data, store=store)
-    report = validate(loaded)
+
+    def render() -> dict[str, str]:
+        return {
+            "irgraph.ttl": to_turtle(loaded.graph),
+            "irgraph.jsonld": to_jsonld(loaded.graph),
+            "irgraph.html": to_html(loaded.graph),
+            "void.ttl": to_void(loaded.graph, distributions=("irgraph.ttl", "irgraph.jsonld", "irgraph.html")),
+        }
+
+    report, outputs = _validate_while(loaded, render)
     if not report.conforms:
         raise ValidationFailed(report)
-    outputs = {
-        "irgraph.ttl": to_turtle(loaded.graph),
-        "irgraph.jsonld": to_jsonld(loaded.graph),
-        "irgraph.html": to_html(loaded.graph),
-        "void.ttl": to_void(loaded.graph, distributions=("irgraph.ttl", "irgraph.jsonld", "irgraph.html")),
-    }
     out = Path(out_dir)
     written = [write_atomic(out / name, outputs[name]) for name in OUTPUT_NAMES]
     return BuildResult(out, written, len(loaded.graph), count_entities(loaded.graph), report)

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from . import __version__
+from . import package_version
 from .build import build as build_graph
 from .catalog import catalog, catalog_listing, saved_query
 from .describe import describe as describe_entity
@@ -83,8 +83,16 @@ def data_options(command):
     return command
 
 
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    # the version is looked up only when asked for (reading package metadata slows every start)
+    if value and not ctx.resilient_parsing:
+        click.echo(f"irgraph, version {package_version()}")
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="irgraph")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 def main() -> None:
     """irgraph: a knowledge graph of attempts to restore the immune system in HIV.
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS
 
 from .catalog import catalog
 from .namespaces import prefixes
-from .store import new_graph, to_ox, to_rdflib
+from .store import new_graph, ox_triples, rdflib_converter, to_ox, to_rdflib
 
 #: the IRI of the dataset in the description (the queries name it too)
 DATASET_IRI = URIRef("https://w3id.org/irgraph/dataset")
@@ -66,14 +66,17 @@ def dataset_description(graph: Graph, distributions: Iterable[str] = ()) -> Grap
 def to_void(graph: Graph, distributions: Iterable[str] = ()) -> str:
     """The description as deterministic Turtle (what ``irgraph build`` writes to ``void.ttl``).
 
-    Blank nodes (the partitions and distributions) get canonical labels, then
-    rdflib writes them nested in ``[ ]``, which reads better than labels.
+    Blank nodes (the partitions and distributions) get the W3C RDF
+    Canonicalization (RDFC-1.0) labels, computed by Oxigraph, then rdflib
+    writes them nested in ``[ ]``, which reads better than labels.
 
     >>> from irgraph import load_graph
     >>> "void:triples" in to_void(load_graph())
     True
     """
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(dataset_description(graph, distributions)))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     canonical = new_graph("memory")
-    for triple in to_canonical_graph(dataset_description(graph, distributions)):
-        canonical.add(triple)
+    convert = rdflib_converter()
+    canonical.addN((convert(q.subject), convert(q.predicate), convert(q.object), canonical) for q in dataset)
     return canonical.serialize(format="turtle")

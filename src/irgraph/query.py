@@ -11,7 +11,6 @@ the wait for a runaway query (see :func:`run_query` for how it is stopped).
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 import threading
 from collections.abc import Iterator, Mapping
@@ -28,6 +27,7 @@ from rdflib.query import Result
 from .catalog import SavedQuery, catalog
 from .errors import QueryError, QueryTimeout, UsageError
 from .namespaces import compact, expand, prefixes
+from .processes import ChildTimeout, can_fork, in_child
 from .store import many_objects, oxigraph_store, rdflib_converter, to_ox
 from .terms import resolve
 
@@ -283,16 +283,6 @@ def _plain(term):
     return term
 
 
-def _child(connection, graph: Graph, text: str, kind: str, bindings) -> None:
-    try:
-        connection.send(("ok", _answer(graph, text, kind, bindings)))
-    except Exception as error:  # noqa: BLE001 - rdflib raises bare Exception (e.g. unknown prefix);
-        # every failure must reach the parent as a message instead of dying silently in the child
-        connection.send(("error", f"{type(error).__name__}: {error}"))
-    finally:
-        connection.close()
-
-
 def _run_with_timeout(graph: Graph, text: str, kind: str, bindings, timeout: float | None, isolate: bool = False) -> QueryResult:
     """Run a checked query within ``timeout`` seconds (None or 0: no limit).
 
@@ -302,14 +292,13 @@ def _run_with_timeout(graph: Graph, text: str, kind: str, bindings, timeout: flo
     the background. ``isolate`` (and any other store) runs it in a forked
     child that is killed at the limit instead: a hard stop, at the price of
     the child copying every memory page the query touches (about 0.2-0.4 s
-    at a million triples).
+    at a million triples). Where no child can be started, the thread is used.
     """
     if not timeout:
         return _execute(graph, text, kind, bindings)
-    if oxigraph_store(graph) is not None and not isolate:
+    if (oxigraph_store(graph) is not None and not isolate) or not can_fork(threads_allowed=True):
+        # also where no child can be started (no fork, or a daemonic process such as a Pool worker)
         return _run_in_thread(graph, text, kind, bindings, timeout)
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return _execute(graph, text, kind, bindings)
     return _run_in_child(graph, text, kind, bindings, timeout)
 
 
@@ -341,27 +330,15 @@ def _run_in_thread(graph: Graph, text: str, kind: str, bindings, timeout: float)
 
 
 def _run_in_child(graph: Graph, text: str, kind: str, bindings, timeout: float) -> QueryResult:
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, graph, text, kind, bindings), daemon=True)
-    process.start()
-    sender.close()
     try:
-        if not receiver.poll(timeout):
-            process.kill()
-            raise _timed_out(timeout, "stopped")
-        try:
-            status, payload = receiver.recv()
-        except EOFError:
-            raise QueryError("the query process ended without an answer") from None
-    finally:
-        receiver.close()
-        process.join(1)
-        if process.is_alive():
-            process.kill()
-    if status == "error":
-        raise QueryError(f"the query failed: {payload}")
-    return _received(payload)
+        answer, _ = in_child(_answer, graph, text, kind, bindings, timeout=timeout)
+    except ChildTimeout:
+        raise _timed_out(timeout, "stopped") from None
+    except ChildProcessError:
+        raise QueryError("the query process ended without an answer") from None
+    except Exception as error:  # noqa: BLE001 - rdflib raises bare Exception (e.g. unknown prefix)
+        raise QueryError(f"the query failed: {type(error).__name__}: {error}") from None
+    return _received(answer)
 
 
 def _saved_or_text(name_or_text: str) -> tuple[str, SavedQuery | None]:

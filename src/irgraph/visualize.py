@@ -43,7 +43,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -233,9 +233,17 @@ class ExplorerPage:
     path: Path | None = None
 
 
+def _pyvis_folder() -> Path:
+    """Where the pyvis package is installed, found without importing it (its import pulls in IPython)."""
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise IrgraphError("the pyvis package is not installed; reinstall irgraph with 'pip install .' (it requires pyvis==0.3.2)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 @cache
 def _vis_assets() -> tuple[str, str]:
-    lib = Path(str(files("pyvis"))) / "lib" / f"vis-{VIS_NETWORK_VERSION}"
+    lib = _pyvis_folder() / "lib" / f"vis-{VIS_NETWORK_VERSION}"
     try:
         script = (lib / "vis-network.min.js").read_text(encoding="utf-8")
         style = (lib / "vis-network.css").read_text(encoding="utf-8")
