@@ -16,7 +16,7 @@ from . import package_version
 from .build import build as build_graph
 from .catalog import catalog, catalog_listing, saved_query
 from .describe import describe as describe_entity
-from .errors import IrgraphError, LoadError, UsageError, ValidationFailed
+from .errors import IrgraphError, LoadError, QueryTimeout, UsageError, ValidationFailed
 from .load import load
 from .query import ASK, DEFAULT_TIMEOUT, GRAPH
 from .query import query as run_catalog_or_text
@@ -208,7 +208,16 @@ def query(data, store, sparql, query_file, name, list_catalog, params, fmt, time
     if name and name not in catalog():
         saved_query(name)  # raises with the list of names
     graph = load(data, store=store).graph
-    result = run_catalog_or_text(graph, text, timeout=timeout, **_parse_params(params))
+    try:
+        result = run_catalog_or_text(graph, text, timeout=timeout, **_parse_params(params))
+    except QueryTimeout as error:
+        if not error.abandoned:
+            raise
+        # the abandoned evaluation ends with this process, which exits now
+        raise QueryTimeout(
+            f"the query ran longer than {timeout:g} s and was stopped; "
+            "narrow it (LIMIT, more specific patterns) or raise --timeout"
+        ) from None
     chosen = fmt or ("turtle" if result.kind == GRAPH else "table")
     click.echo(render(result, chosen), nl=False)
     if result.kind == ASK:

@@ -53,9 +53,17 @@ class QueryError(IrgraphError):
 
 
 class QueryTimeout(IrgraphError):
-    """A query ran longer than its time limit and was stopped."""
+    """A query ran longer than its time limit.
+
+    ``abandoned`` is True when the evaluation could not be stopped and ends
+    in the background of this process (Oxigraph without ``isolate``).
+    """
 
     exit_code = 3
+
+    def __init__(self, message: str, *, abandoned: bool = False) -> None:
+        super().__init__(message)
+        self.abandoned = abandoned
 
 
 class RemoteError(IrgraphError):

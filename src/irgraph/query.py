@@ -302,10 +302,13 @@ def _run_with_timeout(graph: Graph, text: str, kind: str, bindings, timeout: flo
     return _run_in_child(graph, text, kind, bindings, timeout)
 
 
-def _timed_out(timeout: float, what: str) -> QueryTimeout:
+def _timed_out(timeout: float, *, abandoned: bool) -> QueryTimeout:
+    what = ("irgraph stopped waiting, but Oxigraph cannot cancel a running query, so it ends in the "
+            "background (isolate=True runs it where it can be stopped)" if abandoned else "it was stopped")
     return QueryTimeout(
-        f"the query ran longer than {timeout:g} s and was {what}; "
-        "narrow it (LIMIT, more specific patterns) or raise --timeout"
+        f"the query ran longer than {timeout:g} s; {what}. Narrow it (LIMIT, more specific patterns) "
+        "or give it more time",
+        abandoned=abandoned,
     )
 
 
@@ -323,7 +326,7 @@ def _run_in_thread(graph: Graph, text: str, kind: str, bindings, timeout: float)
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        raise _timed_out(timeout, "abandoned (it ends in the background; isolate=True stops it for sure)")
+        raise _timed_out(timeout, abandoned=True)
     if "error" in outcome:
         raise QueryError(f"the query failed: {outcome['error']}")
     return outcome["result"]
@@ -333,7 +336,7 @@ def _run_in_child(graph: Graph, text: str, kind: str, bindings, timeout: float) 
     try:
         answer, _ = in_child(_answer, graph, text, kind, bindings, timeout=timeout)
     except ChildTimeout:
-        raise _timed_out(timeout, "stopped") from None
+        raise _timed_out(timeout, abandoned=False) from None
     except ChildProcessError:
         raise QueryError("the query process ended without an answer") from None
     except Exception as error:  # noqa: BLE001 - rdflib raises bare Exception (e.g. unknown prefix)
