@@ -149,3 +149,18 @@ def test_a_failure_inside_the_forked_validation_is_raised_here(tmp_path, monkeyp
     with pytest.raises(irgraph.IrgraphError, match="the shapes file is unreadable"):
         irgraph.build(tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_invalid_data_is_reported_even_when_rendering_fails(tmp_path, data_dir, monkeypatch):
+    import sys as system
+
+    def broken(_graph):
+        raise irgraph.IrgraphError("the explorer could not be drawn")
+
+    monkeypatch.setattr(system.modules["irgraph.build"], "to_html", broken)
+    folder = data_dir("unsourced.ttl", 'ir:lonely a irg:Claim ; rdfs:label "Lonely claim"@en .\n')
+    with pytest.raises(irgraph.ValidationFailed):
+        irgraph.build(tmp_path / "out", [folder])
+    with pytest.raises(irgraph.IrgraphError, match="could not be drawn"):
+        irgraph.build(tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 
@@ -58,3 +59,12 @@ def test_no_fork_beside_other_threads_unless_allowed():
     finally:
         release.set()
         thread.join()
+
+
+def _interrupted():
+    os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C does to the whole process group
+    return "finished"
+
+
+def test_ctrl_c_is_left_to_the_parent():
+    assert in_child(_interrupted)[0] == "finished"

@@ -418,3 +418,79 @@ def test_time_limits_work_inside_a_daemonic_process(store):
         assert receiver.recv() == 13
     finally:
         worker.join(5)
+
+
+@pytest.fixture
+def triple_term_graph(tmp_path):
+    data = tmp_path / "statements.ttl"
+    data.write_text('VERSION "1.2"\n@prefix ex: <http://example.org/> .\nex:a ex:says <<( ex:b ex:p ex:c )>> .\n',
+                    encoding="utf-8")
+    return irgraph.load([data], bundled=False).graph
+
+
+@pytest.mark.parametrize("how", [{"timeout": None}, {"timeout": 5}, {"timeout": 5, "isolate": True}],
+                         ids=["direct", "thread", "child"])
+def test_a_triple_term_in_an_answer_is_one_clear_error_on_every_path(triple_term_graph, how):
+    with pytest.raises(QueryError, match="RDF 1.2 triple term"):
+        query(triple_term_graph, "SELECT ?o WHERE { ?s <http://example.org/says> ?o }", **how)
+    with pytest.raises(QueryError, match="RDF 1.2 triple term"):
+        query(triple_term_graph, "CONSTRUCT WHERE { ?s ?p ?o }", **how)
+    around = query(triple_term_graph, "SELECT ?s WHERE { ?s <http://example.org/says> ?o }", **how)
+    assert around.values("s") == ["http://example.org/a"]
+
+
+@pytest.mark.parametrize("how", [{"timeout": None}, {"timeout": 5}, {"timeout": 5, "isolate": True}],
+                         ids=["direct", "thread", "child"])
+def test_an_unknown_prefix_is_a_syntax_error_with_its_place(graph, how):
+    with pytest.raises(QueryError, match=r"line 1, column 28: unknown prefix") as error:
+        query(graph, "SELECT * WHERE { ?s foo:bar ?o }", **how)
+    assert "foo:bar" in str(error.value) and len(str(error.value)) < 400
+
+
+def test_the_cli_names_an_unknown_prefix(invoke):
+    result = invoke("query", "SELECT * WHERE { ?s foo:bar ?o }")
+    assert result.exit_code == 2
+    assert "unknown prefix" in result.output and "Traceback" not in result.output
+
+
+def test_a_memory_store_timeout_in_the_cli_says_how_to_give_more_time(invoke):
+    result = invoke("query", "--store", "memory", "--timeout", "0.3", SLOW)
+    assert result.exit_code == 3
+    assert "ran longer than 0.3 s and was stopped" in result.output and "raise --timeout" in result.output
+
+
+def _timeout_message_in(connection, graph):
+    try:
+        query(graph, SLOW, timeout=0.3, isolate=True)
+        connection.send("no timeout")
+    except QueryTimeout as error:
+        connection.send((str(error), error.abandoned))
+
+
+def test_where_no_child_can_start_the_timeout_says_so(graph):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_timeout_message_in, args=(sender, graph), daemon=True)
+    worker.start()
+    try:
+        assert receiver.poll(30)
+        message, abandoned = receiver.recv()
+    finally:
+        worker.kill()
+        worker.join()
+    assert abandoned and "no child process can be started here" in message
+
+
+def test_errors_cross_process_boundaries_whole():
+    import pickle
+
+    from irgraph.errors import LoadError, ValidationFailed
+    from irgraph.report import Report
+
+    report = Report(checked_files=["a.ttl"])
+    for error in (QueryTimeout("slow", abandoned=True, seconds=2.0), LoadError("bad", report), ValidationFailed(report)):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and str(copy) == str(error)
+        assert vars(copy) == vars(error)

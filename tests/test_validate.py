@@ -99,3 +99,11 @@ def test_parse_error_exits_2_without_traceback(invoke, data_dir):
     assert invoke("validate", "--format", "json", "--data", folder).exit_code == 2
     data = json.loads(invoke("validate", "--data", folder, "--format", "json").stdout)
     assert data["problems"][0]["kind"] == "parse" and data["problems"][0]["line"] == 8
+
+
+def test_validating_a_memory_store_graph_leaves_it_as_it_was():
+    loaded = irgraph.load(store="memory")
+    before = set(loaded.graph)
+    namespaces = set(loaded.graph.namespaces())
+    assert irgraph.validate(loaded).conforms
+    assert set(loaded.graph) == before and set(loaded.graph.namespaces()) == namespaces

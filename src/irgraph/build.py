@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from .catalog import saved_query
@@ -62,11 +63,24 @@ def _validate_while(loaded, render: Callable[[], dict[str, str]]) -> tuple[Repor
     if not can_fork():
         report = validate(loaded)
         return report, (render() if report.conforms else {})
+    rendered: dict[str, Any] = {}
+
+    def render_or_keep_error() -> None:
+        # a rendering error must not hide the report: invalid data is reported as such, as when run in turn
+        try:
+            rendered["outputs"] = render()
+        except Exception as error:  # noqa: BLE001 - raised below once the report is known
+            rendered["error"] = error
+
     try:
-        report, outputs = in_child(validate, loaded, meanwhile=render)
+        report, _ = in_child(validate, loaded, meanwhile=render_or_keep_error)
     except ChildProcessError:
         raise IrgraphError("validation ended without a report; run 'irgraph validate' to see why") from None
-    return report, outputs
+    if not report.conforms:
+        return report, {}
+    if "error" in rendered:
+        raise rendered["error"]
+    return report, rendered["outputs"]
 
 
 def build(out_dir: str | Path = "build", extra_data: Iterable[str | Path] = (), *, store: str = DEFAULT_STORE) -> BuildResult:

@@ -211,9 +211,9 @@ def query(data, store, sparql, query_file, name, list_catalog, params, fmt, time
     try:
         result = run_catalog_or_text(graph, text, timeout=timeout, **_parse_params(params))
     except QueryTimeout as error:
-        if not error.abandoned:
+        if error.seconds is None:  # a remote server's own limit: its message says more
             raise
-        # the abandoned evaluation ends with this process, which exits now
+        # a query that could not be cancelled ends with this process, which exits now
         raise QueryTimeout(
             f"the query ran longer than {timeout:g} s and was stopped; "
             "narrow it (LIMIT, more specific patterns) or raise --timeout"

@@ -36,6 +36,9 @@ class LoadError(IrgraphError):
         super().__init__(message)
         self.report = report
 
+    def __reduce__(self):  # crosses a pipe from a child process whole
+        return type(self), (str(self), self.report)
+
 
 class ValidationFailed(IrgraphError):
     """The data loaded but does not meet the contract (SHACL, vocabulary, checks)."""
@@ -47,6 +50,9 @@ class ValidationFailed(IrgraphError):
         super().__init__(f"the data is not valid: {errors} problem{'s' if errors != 1 else ''} found")
         self.report = report
 
+    def __reduce__(self):  # crosses a pipe from a child process whole
+        return type(self), (self.report,)
+
 
 class QueryError(IrgraphError):
     """A SPARQL query that cannot be run: syntax error, refused feature, bad parameter."""
@@ -56,15 +62,25 @@ class QueryTimeout(IrgraphError):
     """A query ran longer than its time limit.
 
     ``abandoned`` is True when the evaluation could not be stopped and ends
-    in the background of this process (Oxigraph without ``isolate``).
+    in the background of this process (Oxigraph without ``isolate``, or
+    where no child process can be started).
     """
 
     exit_code = 3
 
-    def __init__(self, message: str, *, abandoned: bool = False) -> None:
+    def __init__(self, message: str, *, abandoned: bool = False, seconds: float | None = None) -> None:
         super().__init__(message)
         self.abandoned = abandoned
+        #: the time limit, for a limit irgraph enforced (None: a remote server's own)
+        self.seconds = seconds
+
+    def __reduce__(self):
+        return _rebuild_timeout, (str(self), self.abandoned, self.seconds)
 
 
 class RemoteError(IrgraphError):
     """A remote store could not be reached, or refused a request (its answer is in the message)."""
+
+
+def _rebuild_timeout(message: str, abandoned: bool, seconds: float | None) -> QueryTimeout:
+    return QueryTimeout(message, abandoned=abandoned, seconds=seconds)

@@ -11,6 +11,8 @@ running, whose locks a child could inherit held.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
+import signal
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -39,12 +41,14 @@ class ChildTimeout(Exception):
 
 
 def _reply(connection, function: Callable[..., Any], args: tuple) -> None:
+    # Ctrl-C reaches the whole process group: the parent handles it and kills this child
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         connection.send(("ok", function(*args)))
     except Exception as error:  # noqa: BLE001 - every failure reaches the parent, which raises it
         try:
             connection.send(("error", error))
-        except Exception:  # noqa: BLE001 - an exception that cannot be pickled goes as text
+        except (pickle.PicklingError, TypeError, AttributeError):  # an exception that cannot be pickled goes as text
             connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
     finally:
         connection.close()

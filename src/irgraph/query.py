@@ -25,7 +25,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.query import Result
 
 from .catalog import SavedQuery, catalog
-from .errors import QueryError, QueryTimeout, UsageError
+from .errors import IrgraphError, QueryError, QueryTimeout, UsageError
 from .namespaces import compact, expand, prefixes
 from .processes import ChildTimeout, can_fork, in_child
 from .store import many_objects, oxigraph_store, rdflib_converter, to_ox
@@ -167,15 +167,25 @@ def _precise_syntax_error(text: str, error: ParseBaseException) -> QueryError:
         try:
             ox.Store().query(text, prefixes=prefixes())
         except SyntaxError as ox_error:
-            match = re.match(r"error at (\d+):(\d+): (.*)", str(ox_error), re.S)
-            if match:
-                message = " ".join(match.group(3).split())
-                if len(message) > 160:  # Oxigraph lists every token it would accept; keep the first few
-                    message = message[:157].rsplit(",", 1)[0] + ", …"
-                return _syntax_error(text, int(match.group(1)), int(match.group(2)), message)
+            precise = _oxigraph_syntax_error(text, ox_error)
+            if precise is not None:
+                return precise
         except (OSError, RuntimeError, ValueError):
             pass
     return _syntax_error(text, error.lineno, error.col, str(error.msg))
+
+
+def _oxigraph_syntax_error(text: str, error: SyntaxError) -> QueryError | None:
+    """Oxigraph's syntax error as irgraph states one (line, column, the offending text), or None."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", str(error), re.S)
+    if not match:
+        return None
+    message = " ".join(match.group(3).split())
+    if "Prefix not found" in message:  # listed among the tokens Oxigraph would have accepted
+        message = "unknown prefix: declare it with PREFIX or use one of the predeclared ones (irgraph query --help)"
+    elif len(message) > 160:  # Oxigraph lists every token it would accept; keep the first few
+        message = message[:157].rsplit(",", 1)[0] + ", …"
+    return _syntax_error(text, int(match.group(1)), int(match.group(2)), message)
 
 
 def parse_param(value: str) -> URIRef | Literal:
@@ -221,15 +231,28 @@ def _execute(graph: Graph, text: str, kind: str, bindings: Mapping[str, Any]) ->
 
 def _ask_oxigraph(store: ox.Store, text: str, bindings: Mapping[str, Any]):
     substitutions = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
-    return store.query(text, prefixes=prefixes(), substitutions=substitutions or None)
+    try:
+        return store.query(text, prefixes=prefixes(), substitutions=substitutions or None)
+    except SyntaxError as error:  # what rdflib's parser lets through, such as an undeclared prefix
+        raise _oxigraph_syntax_error(text, error) or QueryError(f"SPARQL syntax error: {error}") from None
+
+
+def _no_triple_terms(error: TypeError) -> QueryError:
+    return QueryError(
+        f"the answer holds an RDF 1.2 triple term, which rdflib (and so irgraph) cannot represent ({error}); "
+        "leave that variable out of the answer"
+    )
 
 
 def _graph_result(triples) -> QueryResult:
     """A CONSTRUCT or DESCRIBE answer from Oxigraph's triples (or quads read back)."""
     triples = list(triples)  # evaluates the query (Oxigraph is lazy) before the collector is paused
     convert = rdflib_converter()
-    with many_objects():
-        return QueryResult(GRAPH, triples=[(convert(t.subject), convert(t.predicate), convert(t.object)) for t in triples])
+    try:
+        with many_objects():
+            return QueryResult(GRAPH, triples=[(convert(t.subject), convert(t.predicate), convert(t.object)) for t in triples])
+    except TypeError as error:
+        raise _no_triple_terms(error) from None
 
 
 def _select_result(solutions) -> QueryResult:
@@ -237,8 +260,11 @@ def _select_result(solutions) -> QueryResult:
     variables = [v.value for v in solutions.variables]
     solutions = list(solutions)  # evaluates the query (Oxigraph is lazy) before the collector is paused
     convert = rdflib_converter()
-    with many_objects():
-        rows = [{name: convert(term) for name, term in zip(variables, solution) if term is not None} for solution in solutions]
+    try:
+        with many_objects():
+            rows = [{name: convert(term) for name, term in zip(variables, solution) if term is not None} for solution in solutions]
+    except TypeError as error:
+        raise _no_triple_terms(error) from None
     return QueryResult(SELECT, variables=variables, rows=rows)
 
 
@@ -292,56 +318,73 @@ def _run_with_timeout(graph: Graph, text: str, kind: str, bindings, timeout: flo
     the background. ``isolate`` (and any other store) runs it in a forked
     child that is killed at the limit instead: a hard stop, at the price of
     the child copying every memory page the query touches (about 0.2-0.4 s
-    at a million triples). Where no child can be started, the thread is used.
+    at a million triples). Where no child can be started (no fork, or a
+    daemonic process such as a Pool worker), the thread is used.
     """
     if not timeout:
         return _execute(graph, text, kind, bindings)
-    if (oxigraph_store(graph) is not None and not isolate) or not can_fork(threads_allowed=True):
-        # also where no child can be started (no fork, or a daemonic process such as a Pool worker)
-        return _run_in_thread(graph, text, kind, bindings, timeout)
+    on_oxigraph = oxigraph_store(graph) is not None
+    if on_oxigraph and not isolate:
+        return _run_in_thread(graph, text, kind, bindings, timeout,
+                              "Oxigraph cannot cancel a running query (isolate=True runs it where it can be stopped)")
+    if not can_fork(threads_allowed=True):
+        return _run_in_thread(graph, text, kind, bindings, timeout,
+                              "no child process can be started here (no fork, or a daemonic process such as a Pool worker)")
     return _run_in_child(graph, text, kind, bindings, timeout)
 
 
-def _timed_out(timeout: float, *, abandoned: bool) -> QueryTimeout:
-    what = ("irgraph stopped waiting, but Oxigraph cannot cancel a running query, so it ends in the "
-            "background (isolate=True runs it where it can be stopped)" if abandoned else "it was stopped")
+def _timed_out(timeout: float, why_not_stopped: str | None = None) -> QueryTimeout:
+    what = (f"irgraph stopped waiting, but it ends in the background: {why_not_stopped}" if why_not_stopped
+            else "it was stopped")
     return QueryTimeout(
         f"the query ran longer than {timeout:g} s; {what}. Narrow it (LIMIT, more specific patterns) "
         "or give it more time",
-        abandoned=abandoned,
+        abandoned=why_not_stopped is not None,
+        seconds=timeout,
     )
 
 
-def _run_in_thread(graph: Graph, text: str, kind: str, bindings, timeout: float) -> QueryResult:
+def _failed(error: Exception) -> IrgraphError:
+    """An exception from the query's thread or child, as irgraph reports it."""
+    if isinstance(error, IrgraphError):
+        return error
+    # rdflib raises bare Exception (e.g. an unknown prefix in its own engine)
+    return QueryError(f"the query failed: {type(error).__name__}: {error}")
+
+
+def _run_in_thread(graph: Graph, text: str, kind: str, bindings, timeout: float, why_not_stopped: str) -> QueryResult:
     outcome: dict[str, Any] = {}
 
     def work() -> None:
         try:
             outcome["result"] = _execute(graph, text, kind, bindings)
-        except Exception as error:  # noqa: BLE001 - reported to the caller like the child's failures
-            outcome["error"] = f"{type(error).__name__}: {error}"
+        except Exception as error:  # noqa: BLE001 - handed to the waiting caller, which raises it
+            # without its tracebacks: their frames hold pyoxigraph objects that must be freed in this thread
+            error.__traceback__ = error.__context__ = error.__cause__ = None
+            outcome["error"] = error
 
     # pyoxigraph releases the GIL while it evaluates, so this thread only waits
     worker = threading.Thread(target=work, name="irgraph-query", daemon=True)
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        raise _timed_out(timeout, abandoned=True)
+        raise _timed_out(timeout, why_not_stopped)
     if "error" in outcome:
-        raise QueryError(f"the query failed: {outcome['error']}")
+        raise _failed(outcome["error"]) from None
     return outcome["result"]
 
 
 def _run_in_child(graph: Graph, text: str, kind: str, bindings, timeout: float) -> QueryResult:
+    """The query in a forked child, killed at ``timeout``; its answer is converted here (outside the limit)."""
     try:
         answer, _ = in_child(_answer, graph, text, kind, bindings, timeout=timeout)
+        return _received(answer)
     except ChildTimeout:
-        raise _timed_out(timeout, abandoned=False) from None
+        raise _timed_out(timeout) from None
     except ChildProcessError:
         raise QueryError("the query process ended without an answer") from None
-    except Exception as error:  # noqa: BLE001 - rdflib raises bare Exception (e.g. unknown prefix)
-        raise QueryError(f"the query failed: {type(error).__name__}: {error}") from None
-    return _received(answer)
+    except Exception as error:  # noqa: BLE001 - every failure becomes a clear QueryError
+        raise _failed(error) from None
 
 
 def _saved_or_text(name_or_text: str) -> tuple[str, SavedQuery | None]:

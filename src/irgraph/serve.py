@@ -234,6 +234,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
         except (UsageError, IrgraphError) as error:
             self._send(HTTPStatus.BAD_REQUEST, f"{error}\n")
             return
+        except Exception as error:  # noqa: BLE001 - every request gets an answer; the cause is logged and sent
+            self.log_error("query failed: %s: %s", type(error).__name__, error)
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query failed: {type(error).__name__}: {error}\n")
+            return
         self._send(HTTPStatus.OK, body, MEDIA_TYPES[fmt] + ("; charset=utf-8" if fmt in ("csv", "tsv") else ""))
 
 

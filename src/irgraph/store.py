@@ -322,7 +322,8 @@ def many_objects():
     collections that scan the whole heap again and again (measured: three
     times slower at a million triples). Nothing built here forms cycles.
     Pauses may overlap (threads, nesting): the collector comes back on, if
-    it was on, when the last one ends.
+    it was on, when the last one ends (a ``gc.disable()`` made by other code
+    during a pause is undone then).
     """
     global _collector_pauses, _collector_was_enabled
     with _collector_lock:

@@ -64,12 +64,13 @@ def _term(node) -> str:
 
 def shacl_problems(loaded: LoadedGraph) -> list[Problem]:
     """Run pySHACL and turn each validation result into a :class:`Problem`."""
+    # pySHACL would copy the graph into rdflib's memory store itself; the copy
+    # read straight from Oxigraph is faster and, being ours, is validated in
+    # place. A graph already in rdflib's memory store is the caller's: pySHACL copies it.
+    data = memory_copy(loaded.graph)
     _conforms, results, _text = pyshacl.validate(
-        # pySHACL would copy the graph into rdflib's memory store itself; the
-        # copy read straight from Oxigraph is faster, and, being ours, is
-        # validated in place (no inference, no rules: nothing is added to it)
-        memory_copy(loaded.graph),
-        inplace=True,
+        data,
+        inplace=data is not loaded.graph,
         shacl_graph=shapes_graph(),
         inference="none",
         abort_on_first=False,
