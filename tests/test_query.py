@@ -48,11 +48,11 @@ def test_every_intervention_with_approach_mechanisms_targets(graph):
     ],
 )
 def test_interventions_acting_on_an_entity(graph, entity, expected):
-    assert names(query(graph, "interventions-targeting", entity=entity), "intervention") == expected
+    assert names(query(graph, "interventions-targeting", {"entity": entity}), "intervention") == expected
 
 
 def test_targeting_a_broader_entity_includes_narrower_targets(graph):
-    result = query(graph, "interventions-targeting", entity="T cell")
+    result = query(graph, "interventions-targeting", {"entity": "T cell"})
     assert {"ir:remune", "ir:dermavir", "ir:il-2", "ir:cell-transfer"} <= names(result, "intervention")
     assert "ir:thymic-hormones" not in names(result, "intervention")
 
@@ -68,12 +68,12 @@ def test_interventions_using_another_persons_cells(graph):
 
 
 def test_studies_by_intervention(graph):
-    result = query(graph, "studies-by-intervention", intervention="DermaVir")
+    result = query(graph, "studies-by-intervention", {"intervention": "DermaVir"})
     assert names(result, "study") == {
         "ir:study-gihu004", "ir:study-actg-a5176", "ir:study-gieu006", "ir:study-phpc-02",
         "ir:study-dermavir-fact-sheet-phase-1-2",
     }
-    esprit = next(r for r in query(graph, "studies-by-intervention", intervention="IL-2").rows
+    esprit = next(r for r in query(graph, "studies-by-intervention", {"intervention": "IL-2"}).rows
                   if compact(str(r["study"])) == "ir:study-esprit")
     assert (str(esprit["phaseLabel"]), str(esprit["registryId"]), int(esprit["participants"])) == ("Phase III", "NCT00004978", 4111)
     assert str(esprit["sponsorLabel"]) == "National Institute of Allergy and Infectious Diseases"
@@ -94,7 +94,7 @@ def test_furthest_phase(graph):
 
 
 def test_findings_for_one_intervention(graph):
-    result = query(graph, "findings-for-intervention", intervention="ir:il-2")
+    result = query(graph, "findings-for-intervention", {"intervention": "ir:il-2"})
     assert names(result, "finding") == {
         "ir:finding-il2-large-cd4-increases", "ir:finding-esprit-cd4-higher", "ir:finding-silcaat-cd4-higher",
         "ir:finding-esprit-no-clinical-benefit", "ir:finding-silcaat-no-clinical-benefit",
@@ -166,8 +166,8 @@ def test_both_engines_give_the_same_answers(graph, name):
     saved = catalog()[name]
     samples = {"intervention": "IL-2", "entity": "thymus", "node": "DermaVir"}
     params = {p: samples[p] for p, _ in saved.params}
-    fast = query(graph, name, **params)
-    reference = query(memory, name, **params)
+    fast = query(graph, name, params)
+    reference = query(memory, name, params)
     assert fast.variables == reference.variables
     assert sorted(map(sorted_items, fast.rows)) == sorted(map(sorted_items, reference.rows))
 
@@ -193,7 +193,7 @@ def sorted_items(row):
         ("INSERT DATA { ir:a ir:b ir:c }", "updates"),
         ("DELETE WHERE { ?s ?p ?o }", "updates"),
         ("CLEAR ALL", "updates"),
-        ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "syntax error|SERVICE"),
+        ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "codepoint escapes"),
     ],
 )
 def test_reaching_out_or_writing_is_refused(graph, no_network, text, message):
@@ -207,22 +207,22 @@ def test_reaching_out_or_writing_is_refused(graph, no_network, text, message):
 def test_parameter_with_quotes_and_braces_is_a_literal(graph):
     attack = 'IL-2" } UNION { ?s ?p ?o } #'
     text = "SELECT ?name ?x WHERE { ?x rdfs:label ?l FILTER(STR(?l) = ?name) }"
-    assert query(graph, text, name=attack).rows == []
-    assert [compact(str(r["x"])) for r in query(graph, text, name="IL-2").rows] == ["ir:il-2"]
+    assert query(graph, text, {"name": attack}).rows == []
+    assert [compact(str(r["x"])) for r in query(graph, text, {"name": "IL-2"}).rows] == ["ir:il-2"]
     with pytest.raises(UsageError, match="nothing in the graph is called"):
-        query(graph, "findings-for-intervention", intervention=attack)
+        query(graph, "findings-for-intervention", {"intervention": attack})
 
 
 def test_parameter_by_label_synonym_or_iri(graph):
-    by_label = query(graph, "findings-for-intervention", intervention="HE2000")
-    by_synonym = query(graph, "findings-for-intervention", intervention="Immunitin")
-    by_iri = query(graph, "findings-for-intervention", intervention="https://w3id.org/irgraph/id/he2000")
+    by_label = query(graph, "findings-for-intervention", {"intervention": "HE2000"})
+    by_synonym = query(graph, "findings-for-intervention", {"intervention": "Immunitin"})
+    by_iri = query(graph, "findings-for-intervention", {"intervention": "https://w3id.org/irgraph/id/he2000"})
     assert by_label.rows == by_synonym.rows == by_iri.rows and len(by_label.rows) == 3
 
 
 def test_unknown_parameter_is_refused(graph):
     with pytest.raises(UsageError, match="has no parameter 'drug'; its parameters: intervention"):
-        query(graph, "findings-for-intervention", drug="IL-2")
+        query(graph, "findings-for-intervention", {"drug": "IL-2"})
 
 
 def test_ambiguous_label_lists_candidates(invoke):
@@ -348,8 +348,8 @@ def test_every_way_of_running_gives_the_same_answer(graph, isolate):
     """In-process, in a waiting thread and in a child process (answer sent back as bytes) agree."""
     for name in ("interventions", "construct-void-sources", "findings-for-intervention"):
         params = {"intervention": "IL-2"} if name == "findings-for-intervention" else {}
-        direct = query(graph, name, timeout=None, **params)
-        limited = query(graph, name, timeout=10, isolate=isolate, **params)
+        direct = query(graph, name, params, timeout=None)
+        limited = query(graph, name, params, timeout=10, isolate=isolate)
         assert direct.variables == limited.variables
         assert direct.rows == limited.rows
         assert sorted(direct.triples) == sorted(limited.triples)
@@ -376,7 +376,7 @@ def test_a_failing_evaluation_is_reported_from_the_thread(graph, monkeypatch):
     def broken(*args):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(sys.modules["irgraph.query"], "_execute", broken)
+    monkeypatch.setattr(sys.modules["irgraph.query"], "_oxigraph_result", broken)
     with pytest.raises(QueryError, match="the query failed: RuntimeError: disk on fire"):
         query(graph, "ASK {}", timeout=5)
 
@@ -387,7 +387,7 @@ def test_query_needs_exactly_one_source(invoke):
 
 
 def test_results_as_dicts_and_dataframe(graph):
-    result = query(graph, "studies-by-intervention", intervention="IL-2")
+    result = query(graph, "studies-by-intervention", {"intervention": "IL-2"})
     rows = result.as_dicts()
     esprit = next(r for r in rows if r["studyLabel"] == "ESPRIT")
     assert esprit["participants"] == 4111 and esprit["registryId"] == "NCT00004978"

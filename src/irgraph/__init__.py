@@ -14,11 +14,14 @@ A research and education tool, not medical advice.
 from .build import BuildResult, build
 from .describe_dataset import dataset_description, to_void
 from .diff import GraphDiff, diff_graphs
-from .errors import IrgraphError, LoadError, QueryError, QueryTimeout, RemoteError, UsageError, ValidationFailed
+from .errors import (
+    IrgraphError, LoadError, QueryError, QueryTimeout, RemoteError, UpdateRefused, UsageError, ValidationFailed,
+)
 from .export import export_graph, frame_jsonld, to_jsonld, to_nquads, to_ntriples, to_turtle, write_atomic
 from .load import FillResult, LoadedGraph, fill_store, load, load_graph
 from .namespaces import IR, IRG, compact, expand, prefixes
 from .describe import Description, describe
+from .guard import QueryLimits
 from .query import QueryResult, check_query, query, run_query
 from .network import ExplanationPath, Stats, explain_paths, graph_stats, to_graphml, to_networkx
 from .report import Problem, Report
@@ -49,7 +52,9 @@ __all__ = [
     "LoadedGraph",
     "Description",
     "Problem",
+    "QueryLimits",
     "QueryResult",
+    "UpdateRefused",
     "QueryError",
     "QueryTimeout",
     "Report",

@@ -18,6 +18,7 @@ from .catalog import catalog, catalog_listing, saved_query
 from .describe import describe as describe_entity
 from .errors import IrgraphError, LoadError, QueryTimeout, UsageError, ValidationFailed
 from .load import load
+from .guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, QueryLimits
 from .query import ASK, DEFAULT_TIMEOUT, GRAPH
 from .query import query as run_catalog_or_text
 from .results import ALL_FORMATS, render
@@ -171,10 +172,22 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
+def _read_query_file(handle) -> str:
+    """The text of ``-f FILE`` (or stdin), which must be UTF-8."""
+    data = handle.read()
+    name = getattr(handle, "name", "the query file")
+    try:
+        return data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise UsageError(f"{name}: line {line}: not UTF-8 (byte {data[error.start]:#04x} at offset {error.start}); "
+                         "save the query as UTF-8") from None
+
+
 @main.command()
 @data_options
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file ('-' for stdin).")
+@click.option("-f", "--file", "query_file", type=click.File("rb"), help="Read the query from a file ('-' for stdin), in UTF-8.")
 @click.option("--name", "name", help="Run a catalog query by name (see --list).")
 @click.option("--list", "list_catalog", is_flag=True, help="List the catalog: name, title, description.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
@@ -182,9 +195,13 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(ALL_FORMATS), default=None,
               help="SELECT: table (default), csv, tsv, json, xml, md; CONSTRUCT/DESCRIBE: turtle (default), jsonld, nt.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
-              help="Stop the query after this many seconds (exit code 3).")
+              help="Stop the query after this many seconds, from reading it to printing the answer (exit code 3).")
+@click.option("--max-result-rows", "max_rows", type=click.IntRange(min=1), default=DEFAULT_MAX_ROWS, show_default=True,
+              help="Cut the answer after this many rows (or triples), with a warning.")
+@click.option("--max-result-bytes", "max_bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Cut the answer when its terms add up to about this many bytes, with a warning.")
 @handle_errors
-def query(data, store, sparql, query_file, name, list_catalog, params, fmt, timeout) -> None:
+def query(data, store, sparql, query_file, name, list_catalog, params, fmt, timeout, max_rows, max_bytes) -> None:
     """Run a SPARQL query: inline, from a file, from stdin, or from the catalog by name.
 
     The project's prefixes (irg, ir, rdfs, skos, prov, dcterms, schema, obo …)
@@ -204,12 +221,18 @@ def query(data, store, sparql, query_file, name, list_catalog, params, fmt, time
     sources = [s for s in (sparql, query_file, name) if s]
     if len(sources) != 1:
         raise UsageError("give exactly one query: inline text, -f FILE (or -f - for stdin), or --name NAME; --list shows the catalog")
-    text = name if name else (query_file.read() if query_file else sparql)
+    text = name if name else (_read_query_file(query_file) if query_file else sparql)
     if name and name not in catalog():
         saved_query(name)  # raises with the list of names
     graph = load(data, store=store).graph
+
+    def rendered(result):
+        return result, render(result, fmt or ("turtle" if result.kind == GRAPH else "table"))
+
     try:
-        result = run_catalog_or_text(graph, text, timeout=timeout, **_parse_params(params))
+        result, output = run_catalog_or_text(graph, text, _parse_params(params), timeout=timeout,
+                                             limits=QueryLimits(max_rows=max_rows, max_bytes=max_bytes),
+                                             then=rendered)
     except QueryTimeout as error:
         if error.seconds is None:  # a remote server's own limit: its message says more
             raise
@@ -218,8 +241,9 @@ def query(data, store, sparql, query_file, name, list_catalog, params, fmt, time
             f"the query ran longer than {timeout:g} s and was stopped; "
             "narrow it (LIMIT, more specific patterns) or raise --timeout"
         ) from None
-    chosen = fmt or ("turtle" if result.kind == GRAPH else "table")
-    click.echo(render(result, chosen), nl=False)
+    click.echo(output, nl=False)
+    if result.truncated:
+        click.echo(f"irgraph: warning: {result.truncated}", err=True)
     if result.kind == ASK:
         sys.exit(0 if result.boolean else 1)
 

@@ -119,7 +119,7 @@ def describe(graph: Graph, term: str) -> Description:
         synonyms=sorted(str(o) for o in graph.objects(node, SKOS.altLabel)),
         definition=next((str(o) for o in graph.objects(node, SKOS.definition)), ""),
     )
-    for row in query(graph, "describe-outgoing", node=node):
+    for row in query(graph, "describe-outgoing", {"node": node}):
         if row["property"] in _SHOWN_ABOVE:
             continue
         value = row["value"]
@@ -128,7 +128,7 @@ def describe(graph: Graph, term: str) -> Description:
                  str(value) if isinstance(value, Literal) else display(value), str(row.get("valueLabel", "")))
         )
     seen = set()
-    for row in query(graph, "describe-incoming", node=node):
+    for row in query(graph, "describe-incoming", {"node": node}):
         key = (row["subject"], row["property"])
         if key in seen:  # one line per link, whatever the number of types of the linking node
             continue
@@ -137,7 +137,7 @@ def describe(graph: Graph, term: str) -> Description:
             Link(display(row["property"]), str(row.get("propertyLabel", "")), display(row["subject"]), str(row.get("subjectLabel", "")))
         )
     refs: dict[str, SourceRef] = {}
-    for row in query(graph, "describe-sources", node=node):
+    for row in query(graph, "describe-sources", {"node": node}):
         ref = refs.setdefault(str(row["statement"]), SourceRef(str(row["statement"]), str(row["statementLabel"])))
         citation = Citation(str(row["source"]), str(row["sourceLabel"]), str(row.get("doi", "")),
                             str(row.get("pmid", "")), str(row.get("url", "")))

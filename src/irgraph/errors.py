@@ -58,6 +58,10 @@ class QueryError(IrgraphError):
     """A SPARQL query that cannot be run: syntax error, refused feature, bad parameter."""
 
 
+class UpdateRefused(QueryError):
+    """A query that asks to change the graph (INSERT, DELETE, LOAD …): irgraph is read-only."""
+
+
 class QueryTimeout(IrgraphError):
     """A query ran longer than its time limit.
 

@@ -2,39 +2,51 @@
 
 Queries run on Oxigraph when the graph is held there (the default), on
 rdflib's engine for the ``memory`` store, and over the SPARQL protocol for a
-remote store. Before anything runs, the query is parsed and refused if it
-asks to reach outside the graph (``SERVICE``, ``FROM``/``FROM NAMED``,
-``LOAD``) or to change it (any update). Parameters are bound as RDF terms in a
-``VALUES`` clause, never pasted into the query text, and a time limit ends
-the wait for a runaway query (see :func:`run_query` for how it is stopped).
+remote store. Every query's whole life counts against its time limit:
+the check of its text (:mod:`irgraph.guard`: no ``SERVICE``, ``FROM``,
+``LOAD`` or update, length and nesting within limits), the binding of its
+parameters, parsing and evaluation by the engine, the conversion of the
+answer and, when asked, its rendering (``then``). Answers larger than
+:class:`~irgraph.guard.QueryLimits` allows are cut, with a note in
+:attr:`QueryResult.truncated`. Parameters are bound as RDF terms, never
+pasted into the query text.
+
+On Oxigraph the engine is also given the dataset explicitly (``FROM``
+cannot change it) and runs on a thread, or in a child process, that cannot
+open network sockets (:mod:`irgraph.sandbox`).
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
-from pyparsing import ParseBaseException
 from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.query import Result
 
+from . import sandbox
 from .catalog import SavedQuery, catalog
 from .errors import IrgraphError, QueryError, QueryTimeout, UsageError
+from .guard import ASK, GRAPH, SELECT, QueryLimits, inspect_query
 from .namespaces import compact, expand, prefixes
 from .processes import ChildTimeout, can_fork, in_child
-from .store import many_objects, oxigraph_store, rdflib_converter, to_ox
+from .store import is_remote, many_objects, oxigraph_store, rdflib_converter, to_ox
 from .terms import resolve
 
 DEFAULT_TIMEOUT = 30.0
-SELECT, ASK, GRAPH = "select", "ask", "graph"
-_KINDS = {"SelectQuery": SELECT, "AskQuery": ASK, "ConstructQuery": GRAPH, "DescribeQuery": GRAPH}
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+__all__ = ["ASK", "GRAPH", "SELECT", "DEFAULT_TIMEOUT", "QueryLimits", "QueryResult", "check_query", "query", "run_query"]
+
+#: rdflib's SPARQL parser (pyparsing) keeps state between calls and is not
+#: thread-safe: concurrent first uses of a grammar construct corrupt it
+_RDFLIB_PARSER = threading.Lock()
+#: how often (in rows) a long conversion looks at the clock
+_CLOCK_EVERY = 1024
 
 
 @dataclass
@@ -44,7 +56,7 @@ class QueryResult:
     ``kind`` is ``select``, ``ask`` or ``graph`` (CONSTRUCT and DESCRIBE).
     For SELECT, ``variables`` and ``rows`` (one dict per solution, variable
     name -> rdflib term, unbound variables left out); for ASK, ``boolean``;
-    for graphs, ``triples``.
+    for graphs, ``triples``. ``truncated`` says why an answer was cut short.
     """
 
     kind: str
@@ -52,6 +64,8 @@ class QueryResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[tuple] = field(default_factory=list)
+    #: why the answer was cut (a limit of :class:`~irgraph.guard.QueryLimits`), or None when it is whole
+    truncated: str | None = None
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows)
@@ -106,80 +120,41 @@ def _python(term):
     return str(term)
 
 
-def _unescape(text: str) -> str:
-    """Apply SPARQL's codepoint escapes, which take effect before parsing."""
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-
-
-def _syntax_error(text: str, line: int, column: int, message: str) -> QueryError:
-    lines = text.splitlines() or [""]
-    offending = lines[line - 1] if 0 < line <= len(lines) else ""
-    pointer = " " * max(column - 1, 0) + "^"
-    return QueryError(
-        f"SPARQL syntax error at line {line}, column {column}: {message}\n  {offending}\n  {pointer}"
-    )
-
-
-def _walk(node) -> Iterator[CompValue]:
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
-        for item in node:
-            yield from _walk(item)
-
-
-def check_query(text: str) -> str:
-    """Parse ``text`` and refuse what irgraph never runs; returns the query kind.
+def check_query(text: str, limits: QueryLimits | None = None) -> str:
+    """Refuse what irgraph never runs and return the query's kind (``select``, ``ask`` or ``graph``).
 
     Refused: updates (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR`` …),
-    ``SERVICE`` (federation would make the machine call out), and
-    ``FROM`` / ``FROM NAMED`` (irgraph queries the loaded graph; no dataset is
-    fetched). A syntax error names the line and column.
+    ``SERVICE``, ``FROM`` / ``FROM NAMED``, texts over the length or nesting
+    limits; see :func:`irgraph.guard.inspect_query`, which decides on the
+    text itself, so no difference between parsers can let one through.
 
     >>> check_query("SELECT ?s WHERE { ?s a irg:Intervention }")
     'select'
     >>> check_query("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...
-    irgraph.errors.QueryError: SERVICE is refused: irgraph does not let a query reach other endpoints
+    irgraph.errors.QueryError: SERVICE is refused: irgraph does not let a query reach other endpoints (line 1, column 18)
     """
-    try:
-        parsed = parseQuery(text)
-    except ParseBaseException as error:
-        try:
-            parseUpdate(text)
-        except ParseBaseException:
-            raise _precise_syntax_error(text, error) from None
-        raise QueryError("SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP …) are refused: the graph is read-only") from None
-    for node in _walk(parsed):
-        if node.name == "ServiceGraphPattern":
-            raise QueryError("SERVICE is refused: irgraph does not let a query reach other endpoints")
-        if node.name == "DatasetClause":
-            raise QueryError("FROM and FROM NAMED are refused: queries run on the loaded graph and no dataset is fetched")
-    return _KINDS[parsed[1].name]
+    return inspect_query(text, limits or QueryLimits())
 
 
-def _precise_syntax_error(text: str, error: ParseBaseException) -> QueryError:
-    """Oxigraph's parser gives the more precise position; ask it when that is safe."""
-    if not re.search(r"\b(service|load)\b", _unescape(text), re.IGNORECASE):
-        try:
-            ox.Store().query(text, prefixes=prefixes())
-        except SyntaxError as ox_error:
-            precise = _oxigraph_syntax_error(text, ox_error)
-            if precise is not None:
-                return precise
-        except (OSError, RuntimeError, ValueError):
-            pass
-    return _syntax_error(text, error.lineno, error.col, str(error.msg))
+def _syntax_error(text: str, line: int, column: int, message: str) -> QueryError:
+    lines = text.splitlines() or [""]
+    offending = lines[line - 1] if 0 < line <= len(lines) else ""
+    if len(offending) > 200:  # show the neighbourhood of the fault, not a whole long line
+        start = max(column - 100, 0)
+        offending, column = offending[start:start + 200], column - start
+    pointer = " " * max(column - 1, 0) + "^"
+    return QueryError(
+        f"SPARQL syntax error at line {line}, column {column}: {message}\n  {offending}\n  {pointer}"
+    )
 
 
-def _oxigraph_syntax_error(text: str, error: SyntaxError) -> QueryError | None:
-    """Oxigraph's syntax error as irgraph states one (line, column, the offending text), or None."""
+def _oxigraph_syntax_error(text: str, error: SyntaxError) -> QueryError:
+    """Oxigraph's syntax error as irgraph states one (line, column, the offending text)."""
     match = re.match(r"error at (\d+):(\d+): (.*)", str(error), re.S)
     if not match:
-        return None
+        return QueryError(f"SPARQL syntax error: {' '.join(str(error).split())[:300]}")
     message = " ".join(match.group(3).split())
     if "Prefix not found" in message:  # listed among the tokens Oxigraph would have accepted
         message = "unknown prefix: declare it with PREFIX or use one of the predeclared ones (irgraph query --help)"
@@ -204,37 +179,38 @@ def parse_param(value: str) -> URIRef | Literal:
     return Literal(value)
 
 
-def _execute(graph: Graph, text: str, kind: str, bindings: Mapping[str, Any]) -> QueryResult:
-    """Run a checked query; parameters are bound the way each engine does it natively.
+# --- answers, converted within the limits ------------------------------------
 
-    Oxigraph substitutes the (projected) variables before evaluation
-    (SEP-0007); rdflib binds them as initial solutions; a remote store gets
-    them as a VALUES clause from rdflib's SPARQLStore.
-    """
-    store = oxigraph_store(graph)
-    if store is not None:
-        results = _ask_oxigraph(store, text, bindings)
-        if isinstance(results, ox.QueryBoolean):
-            return QueryResult(ASK, boolean=bool(results))
-        if isinstance(results, ox.QueryTriples):
-            return _graph_result(results)
-        return _select_result(results)
-    result = graph.query(text, initNs=prefixes(), initBindings={Variable(k): v for k, v in bindings.items()})
-    if result.type == "ASK":
-        return QueryResult(ASK, boolean=bool(result.askAnswer))
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return QueryResult(GRAPH, triples=[tuple(_plain(t) for t in triple) for triple in result])
-    variables = [str(v) for v in result.vars]
-    rows = [{str(k): _plain(v) for k, v in solution.asdict().items()} for solution in result]
-    return QueryResult(SELECT, variables=variables, rows=rows)
+def _term_size(term) -> int:
+    value = getattr(term, "value", None)
+    return len(value) if isinstance(value, str) else len(str(term))
 
 
-def _ask_oxigraph(store: ox.Store, text: str, bindings: Mapping[str, Any]):
-    substitutions = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
-    try:
-        return store.query(text, prefixes=prefixes(), substitutions=substitutions or None)
-    except SyntaxError as error:  # what rdflib's parser lets through, such as an undeclared prefix
-        raise _oxigraph_syntax_error(text, error) or QueryError(f"SPARQL syntax error: {error}") from None
+class _Collector:
+    """Takes an engine's answer row by row, within the row and size limits and the deadline."""
+
+    def __init__(self, limits: QueryLimits, deadline: float | None) -> None:
+        self.limits = limits
+        self.deadline = deadline
+        self.size = 0
+        self.truncated: str | None = None
+
+    def take(self, items: Iterable, size: Callable[[Any], int]) -> list:
+        kept = []
+        for item in items:
+            if len(kept) >= self.limits.max_rows:
+                self.truncated = (f"the answer was cut at {self.limits.max_rows:,} rows (the row limit); "
+                                  "add LIMIT, or raise the limit (--max-result-rows)")
+                break
+            kept.append(item)
+            self.size += size(item)
+            if self.size > self.limits.max_bytes:
+                self.truncated = (f"the answer was cut at {len(kept):,} rows, about {self.limits.max_bytes:,} bytes "
+                                  "(the size limit); add LIMIT, or raise the limit (--max-result-bytes)")
+                break
+            if self.deadline is not None and len(kept) % _CLOCK_EVERY == 0 and time.monotonic() > self.deadline:
+                raise _timed_out(None)
+        return kept
 
 
 def _no_triple_terms(error: TypeError) -> QueryError:
@@ -244,63 +220,98 @@ def _no_triple_terms(error: TypeError) -> QueryError:
     )
 
 
-def _graph_result(triples) -> QueryResult:
-    """A CONSTRUCT or DESCRIBE answer from Oxigraph's triples (or quads read back)."""
-    triples = list(triples)  # evaluates the query (Oxigraph is lazy) before the collector is paused
+def _engine_failed(error: Exception) -> IrgraphError:
+    """An error Oxigraph raised while evaluating, as irgraph reports it."""
+    message = str(error)
+    if "does not contains variable" in message or "does not contain variable" in message:
+        name = re.search(r"\?(\w+)", message)
+        shown = f"?{name.group(1)}" if name else "a parameter"
+        return UsageError(f"parameter {shown} must be a variable the query selects (list it after SELECT, or use SELECT *)")
+    if isinstance(error, PermissionError):
+        return QueryError("the query tried to open a network connection, which irgraph does not allow")
+    return QueryError(f"the query failed: {' '.join(message.split())[:300]}")
+
+
+def _oxigraph_result(store: ox.Store, text: str, bindings: Mapping[str, Any], collector: _Collector) -> QueryResult:
+    substitutions = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
     convert = rdflib_converter()
     try:
+        # the dataset is given, so FROM / FROM NAMED in the text cannot change it
+        answer = store.query(text, prefixes=prefixes(), substitutions=substitutions or None,
+                             default_graph=ox.DefaultGraph(), named_graphs=list(store.named_graphs()))
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult(ASK, boolean=bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            triples = collector.take(answer, lambda t: _term_size(t.subject) + _term_size(t.predicate) + _term_size(t.object))
+            with many_objects():
+                converted = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in triples]
+            return QueryResult(GRAPH, triples=converted, truncated=collector.truncated)
+        variables = [v.value for v in answer.variables]
+        solutions = collector.take(answer, lambda s: sum(_term_size(t) for t in s if t is not None))
         with many_objects():
-            return QueryResult(GRAPH, triples=[(convert(t.subject), convert(t.predicate), convert(t.object)) for t in triples])
-    except TypeError as error:
+            rows = [{name: convert(term) for name, term in zip(variables, solution) if term is not None}
+                    for solution in solutions]
+        return QueryResult(SELECT, variables=variables, rows=rows, truncated=collector.truncated)
+    except SyntaxError as error:
+        raise _oxigraph_syntax_error(text, error) from None
+    except TypeError as error:  # an RDF 1.2 triple term, which rdflib cannot hold
         raise _no_triple_terms(error) from None
+    except (OSError, RuntimeError, ValueError) as error:
+        raise _engine_failed(error) from None
 
 
-def _select_result(solutions) -> QueryResult:
-    """A SELECT answer from Oxigraph's solutions; unbound variables are left out of a row."""
-    variables = [v.value for v in solutions.variables]
-    solutions = list(solutions)  # evaluates the query (Oxigraph is lazy) before the collector is paused
-    convert = rdflib_converter()
-    try:
-        with many_objects():
-            rows = [{name: convert(term) for name, term in zip(variables, solution) if term is not None} for solution in solutions]
-    except TypeError as error:
-        raise _no_triple_terms(error) from None
-    return QueryResult(SELECT, variables=variables, rows=rows)
-
-
-def _answer(graph: Graph, text: str, kind: str, bindings: Mapping[str, Any]):
-    """What the query process sends back: Oxigraph's own serialisation of its answer, or the :class:`QueryResult`.
-
-    Oxigraph writes and reads SPARQL JSON results and N-Triples far faster
-    than Python pickles rdflib terms, so a large answer crosses the pipe as bytes.
-    """
-    store = oxigraph_store(graph)
-    if store is None:
-        return _execute(graph, text, kind, bindings)
-    results = _ask_oxigraph(store, text, bindings)
-    if isinstance(results, ox.QueryBoolean):
-        return QueryResult(ASK, boolean=bool(results))
-    if isinstance(results, ox.QueryTriples):
-        return GRAPH, results.serialize(format=ox.RdfFormat.N_TRIPLES)
-    return SELECT, results.serialize(format=ox.QueryResultsFormat.JSON)
-
-
-def _received(answer) -> QueryResult:
-    """The :class:`QueryResult` from what :func:`_answer` sent."""
-    if isinstance(answer, QueryResult):
-        return answer
-    kind, data = answer
-    if kind == GRAPH:
-        return _graph_result(ox.parse(data, ox.RdfFormat.N_TRIPLES))
-    return _select_result(ox.parse_query_results(data, ox.QueryResultsFormat.JSON))
-
-
-def _projected(text: str) -> list[str]:
-    """The variables a SELECT query projects (``SELECT *`` projects every in-scope variable)."""
+def _parsed_by_rdflib(text: str):
+    """rdflib's algebra of ``text``, parsed under the lock its parser needs; errors as irgraph states them."""
+    from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
 
-    algebra = translateQuery(parseQuery(text), initNs=prefixes()).algebra
-    return [str(v) for v in algebra.get("PV", [])]
+    with _RDFLIB_PARSER:
+        try:
+            return translateQuery(parseQuery(text), initNs=prefixes())
+        except ParseBaseException as error:
+            raise _syntax_error(text, error.lineno, error.col, str(error.msg)) from None
+        except RecursionError:
+            raise QueryError("the query nests too deeply for rdflib's parser (the memory store); "
+                             "use the default store, or nest less") from None
+        except Exception as error:  # noqa: BLE001 - rdflib raises bare Exception, e.g. for an unknown prefix
+            raise QueryError(f"SPARQL error: {error}") from None
+
+
+def _projected(algebra) -> list[str]:
+    return [str(v) for v in algebra.algebra.get("PV", [])]
+
+
+def _rdflib_result(graph: Graph, text: str, bindings: Mapping[str, Any], collector: _Collector) -> QueryResult:
+    """The answer of rdflib's engine (memory store) or of a remote server (through rdflib's SPARQLStore)."""
+    remote = is_remote(graph)
+    prepared = None if remote and not bindings else _parsed_by_rdflib(text)
+    if bindings:
+        missing = sorted(set(bindings) - set(_projected(prepared)))
+        if missing:
+            raise UsageError(
+                f"parameter{'s' if len(missing) > 1 else ''} {', '.join('?' + m for m in missing)} "
+                "must be a variable the query selects (list it after SELECT, or use SELECT *)"
+            )
+    initial = {Variable(k): v for k, v in bindings.items()}
+    try:
+        if remote:
+            result = graph.query(text, initNs=prefixes(), initBindings=initial)
+        else:
+            result = graph.query(prepared, initBindings=initial)
+        if result.type == "ASK":
+            return QueryResult(ASK, boolean=bool(result.askAnswer))
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            triples = collector.take(result, lambda t: sum(len(str(x)) for x in t))
+            return QueryResult(GRAPH, triples=[tuple(_plain(x) for x in t) for t in triples], truncated=collector.truncated)
+        variables = [str(v) for v in result.vars]
+        solutions = collector.take(result, lambda s: sum(len(str(x)) for x in s if x is not None))
+        rows = [{str(k): _plain(v) for k, v in solution.asdict().items()} for solution in solutions]
+        return QueryResult(SELECT, variables=variables, rows=rows, truncated=collector.truncated)
+    except IrgraphError:
+        raise
+    except Exception as error:  # noqa: BLE001 - rdflib's engine raises bare Exception (e.g. an unknown prefix)
+        raise QueryError(f"the query failed: {type(error).__name__}: {' '.join(str(error).split())[:300]}") from None
 
 
 def _plain(term):
@@ -309,80 +320,70 @@ def _plain(term):
     return term
 
 
-def _run_with_timeout(graph: Graph, text: str, kind: str, bindings, timeout: float | None, isolate: bool = False) -> QueryResult:
-    """Run a checked query within ``timeout`` seconds (None or 0: no limit).
+# --- running within the time limit -------------------------------------------
 
-    On Oxigraph the query runs in a thread of this process and the caller
-    stops waiting when the limit passes; Oxigraph cannot cancel a running
-    query (oxigraph/oxigraph#1336), so the abandoned evaluation finishes in
-    the background. ``isolate`` (and any other store) runs it in a forked
-    child that is killed at the limit instead: a hard stop, at the price of
-    the child copying every memory page the query touches (about 0.2-0.4 s
-    at a million triples). Where no child can be started (no fork, or a
-    daemonic process such as a Pool worker), the thread is used.
-    """
-    if not timeout:
-        return _execute(graph, text, kind, bindings)
-    on_oxigraph = oxigraph_store(graph) is not None
-    if on_oxigraph and not isolate:
-        return _run_in_thread(graph, text, kind, bindings, timeout,
-                              "Oxigraph cannot cancel a running query (isolate=True runs it where it can be stopped)")
-    if not can_fork(threads_allowed=True):
-        return _run_in_thread(graph, text, kind, bindings, timeout,
-                              "no child process can be started here (no fork, or a daemonic process such as a Pool worker)")
-    return _run_in_child(graph, text, kind, bindings, timeout)
-
-
-def _timed_out(timeout: float, why_not_stopped: str | None = None) -> QueryTimeout:
+def _timed_out(timeout: float | None, why_not_stopped: str | None = None) -> QueryTimeout:
     what = (f"irgraph stopped waiting, but it ends in the background: {why_not_stopped}" if why_not_stopped
             else "it was stopped")
+    limit = f"{timeout:g} s" if timeout else "its time limit"
     return QueryTimeout(
-        f"the query ran longer than {timeout:g} s; {what}. Narrow it (LIMIT, more specific patterns) "
+        f"the query ran longer than {limit}; {what}. Narrow it (LIMIT, more specific patterns) "
         "or give it more time",
         abandoned=why_not_stopped is not None,
         seconds=timeout,
     )
 
 
-def _failed(error: Exception) -> IrgraphError:
+def _failed(error: BaseException) -> IrgraphError:
     """An exception from the query's thread or child, as irgraph reports it."""
     if isinstance(error, IrgraphError):
         return error
-    # rdflib raises bare Exception (e.g. an unknown prefix in its own engine)
-    return QueryError(f"the query failed: {type(error).__name__}: {error}")
+    return QueryError(f"the query failed: {type(error).__name__}: {' '.join(str(error).split())[:300]}")
 
 
-def _run_in_thread(graph: Graph, text: str, kind: str, bindings, timeout: float, why_not_stopped: str) -> QueryResult:
-    outcome: dict[str, Any] = {}
+def _in_child(work: Callable[[], Any], network: bool):
+    if not network:
+        sandbox.drop_network()
+    return work()
 
-    def work() -> None:
+
+def _within(work: Callable[[], Any], *, timeout: float | None, isolate: bool, on_oxigraph: bool, network: bool):
+    """Run ``work`` within ``timeout`` seconds, in a killable child process or on a waiting thread.
+
+    A child (``isolate``, and every store but Oxigraph, whose evaluation
+    holds no lock the child could inherit) is killed at the limit: a hard
+    stop, at the price of the child copying every memory page the query
+    touches (about 0.2-0.4 s at a million triples). Otherwise a thread
+    runs it and the caller stops waiting at the limit; Oxigraph cannot
+    cancel a running evaluation (oxigraph/oxigraph#1336), but an answer that
+    streams stops at its next row once the limit has passed. Where no child
+    can be started (no fork, a daemonic process such as a Pool worker), the
+    thread is used and the error says why the query could not be stopped.
+    """
+    wants_child = bool(timeout) and (isolate or not on_oxigraph)
+    if wants_child and can_fork(threads_allowed=True):
         try:
-            outcome["result"] = _execute(graph, text, kind, bindings)
-        except Exception as error:  # noqa: BLE001 - handed to the waiting caller, which raises it
-            # without its tracebacks: their frames hold pyoxigraph objects that must be freed in this thread
-            error.__traceback__ = error.__context__ = error.__cause__ = None
-            outcome["error"] = error
-
-    # pyoxigraph releases the GIL while it evaluates, so this thread only waits
-    worker = threading.Thread(target=work, name="irgraph-query", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise _timed_out(timeout, why_not_stopped)
-    if "error" in outcome:
-        raise _failed(outcome["error"]) from None
-    return outcome["result"]
-
-
-def _run_in_child(graph: Graph, text: str, kind: str, bindings, timeout: float) -> QueryResult:
-    """The query in a forked child, killed at ``timeout``; its answer is converted here (outside the limit)."""
+            value, _ = in_child(_in_child, work, network, timeout=timeout)
+            return value
+        except ChildTimeout:
+            raise _timed_out(timeout) from None
+        except ChildProcessError:
+            raise QueryError("the query process ended without an answer (it crashed); "
+                             "this is a bug: please report the query") from None
+        except IrgraphError:
+            raise
+        except Exception as error:  # noqa: BLE001 - every failure becomes a clear QueryError
+            raise _failed(error) from None
+    why = None
+    if timeout:
+        why = ("no child process can be started here (no fork, or a daemonic process such as a Pool worker)"
+               if wants_child else "Oxigraph cannot cancel a running query (isolate=True runs it where it can be stopped)")
     try:
-        answer, _ = in_child(_answer, graph, text, kind, bindings, timeout=timeout)
-        return _received(answer)
-    except ChildTimeout:
-        raise _timed_out(timeout) from None
-    except ChildProcessError:
-        raise QueryError("the query process ended without an answer") from None
+        return sandbox.run_sandboxed(work, timeout=timeout or None, network=network)
+    except sandbox.Abandoned:
+        raise _timed_out(timeout, why) from None
+    except IrgraphError:
+        raise
     except Exception as error:  # noqa: BLE001 - every failure becomes a clear QueryError
         raise _failed(error) from None
 
@@ -406,7 +407,9 @@ def bind_params(graph: Graph, saved: SavedQuery | None, params: Mapping[str, obj
     bound = {}
     declared = dict(saved.params) if saved else None
     for name, value in params.items():
-        if isinstance(value, (URIRef, Literal)):
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(name)):
+            raise UsageError(f"parameter name {name!r} is not a SPARQL variable name")
+        if isinstance(value, (URIRef, Literal, BNode)):
             bound[name] = value
             continue
         text = str(value)
@@ -423,50 +426,70 @@ def bind_params(graph: Graph, saved: SavedQuery | None, params: Mapping[str, obj
 
 
 def run_query(graph: Graph, text: str, params: Mapping[str, object] | None = None, *,
-              timeout: float | None = DEFAULT_TIMEOUT, isolate: bool = False) -> QueryResult:
-    """Check, bind and run one query text on ``graph``.
+              timeout: float | None = DEFAULT_TIMEOUT, isolate: bool = False,
+              limits: QueryLimits | None = None, then: Callable[[QueryResult], Any] | None = None,
+              saved: SavedQuery | None = None):
+    """Check, bind and run one query text on ``graph``, all of it within ``timeout`` seconds.
 
     ``params`` maps variable names (without ``?``) to RDF terms or strings
-    (see :func:`parse_param`). ``timeout`` is the time limit in seconds (None:
-    none); on Oxigraph a query past it is abandoned and ends in the
-    background, unless ``isolate`` runs it in a child process that is killed
-    (what ``irgraph serve`` does). Raises :class:`QueryError` (refused or
-    broken query) or :class:`QueryTimeout`.
+    (see :func:`parse_param`; for a ``saved`` catalog query, to anything
+    :func:`irgraph.terms.resolve` understands). ``timeout`` is the time limit
+    in seconds (None: none); on Oxigraph a query past it is abandoned, unless
+    ``isolate`` runs it in a child process that is killed (what ``irgraph
+    serve`` does). ``limits`` caps the text and the answer (rows and size:
+    an answer over them is cut and says so). ``then``, when given, is applied
+    to the result within the same limit (and in the same child), and its
+    value is returned instead: ``irgraph serve`` renders the response body
+    that way. Raises :class:`QueryError` (refused or broken query),
+    :class:`UsageError` (bad parameter) or :class:`QueryTimeout`.
     """
-    kind = check_query(text)
-    bound = {k: v if isinstance(v, (URIRef, Literal, BNode)) else parse_param(str(v)) for k, v in (params or {}).items()}
-    for name in bound:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise UsageError(f"parameter name {name!r} is not a SPARQL variable name")
-    if bound and kind != SELECT:
-        raise QueryError("parameters can be bound in SELECT queries only")
-    if bound:
-        missing = sorted(set(bound) - set(_projected(text)))
-        if missing:
-            raise UsageError(
-                f"parameter{'s' if len(missing) > 1 else ''} {', '.join('?' + m for m in missing)} "
-                "must be a variable the query selects (list it after SELECT, or use SELECT *)"
-            )
-    return _run_with_timeout(graph, text, kind, bound, timeout, isolate)
+    limits = limits or QueryLimits()
+    deadline = time.monotonic() + timeout if timeout else None
+    store = oxigraph_store(graph)
+    remote = store is None and is_remote(graph)
+
+    def work():
+        kind = inspect_query(text, limits)
+        bound = bind_params(graph, saved, params or {})
+        if bound and kind != SELECT:
+            raise QueryError("parameters can be bound in SELECT queries only")
+        collector = _Collector(limits, deadline)
+        if store is not None:
+            result = _oxigraph_result(store, text, bound, collector)
+        else:
+            result = _rdflib_result(graph, text, bound, collector)
+        return then(result) if then is not None else result
+
+    return _within(work, timeout=timeout, isolate=isolate, on_oxigraph=store is not None, network=remote)
 
 
-def query(graph: Graph, name_or_text: str, *, timeout: float | None = DEFAULT_TIMEOUT, isolate: bool = False,
-          **params) -> QueryResult:
+def query(graph: Graph, name_or_text: str, params: Mapping[str, object] | None = None, *,
+          timeout: float | None = DEFAULT_TIMEOUT, isolate: bool = False, limits: QueryLimits | None = None,
+          then: Callable[[QueryResult], Any] | None = None, **legacy_params):
     """Run a catalog query by name, or any SPARQL text, with the project's prefixes predeclared.
 
-    Catalog parameters can be given by IRI, compact name, label or synonym;
-    ``timeout`` and ``isolate`` are as for :func:`run_query`.
+    SPARQL parameters go in ``params`` (a dict), apart from the options, so a
+    parameter may be called anything (``timeout``, ``graph`` …). Catalog
+    parameters can be given by IRI, compact name, label or synonym;
+    ``timeout``, ``isolate``, ``limits`` and ``then`` are as for
+    :func:`run_query`. Parameters given as keywords
+    (``query(g, name, intervention="IL-2")``) still work for one release,
+    with a DeprecationWarning.
 
     >>> from irgraph import load_graph
     >>> g = load_graph()
-    >>> result = query(g, "findings-for-intervention", intervention="IL-2")
+    >>> result = query(g, "findings-for-intervention", {"intervention": "IL-2"})
     >>> "ESPRIT" in result.values("studyLabel")
     True
     >>> query(g, "ASK { ir:he2000 skos:altLabel 'Immunitin'@en }").boolean
     True
     """
+    if legacy_params:
+        warnings.warn("give SPARQL parameters as query(graph, name, params={...}); "
+                      "keyword parameters are deprecated", DeprecationWarning, stacklevel=2)
+        params = {**legacy_params, **(params or {})}
     text, saved = _saved_or_text(name_or_text)
-    return run_query(graph, text, bind_params(graph, saved, params), timeout=timeout, isolate=isolate)
+    return run_query(graph, text, params, timeout=timeout, isolate=isolate, limits=limits, then=then, saved=saved)
 
 
 def display(term, *, short: bool = True) -> str:

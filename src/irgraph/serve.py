@@ -1,10 +1,21 @@
 """A read-only SPARQL 1.1 Protocol endpoint for the graph, safe by default.
 
-Built on the standard library's threading HTTP server so that every request
-goes through the same checks as ``irgraph query`` (:func:`irgraph.query.run_query`):
-no updates, no ``SERVICE``, no ``FROM``/``FROM NAMED``, a time limit per
-query. Requests are limited in size; no CORS header is sent unless an origin
-is allowed explicitly; the server binds to loopback unless told otherwise.
+Built on the standard library's threading HTTP server. Every request goes
+through the same checks and limits as ``irgraph query``
+(:func:`irgraph.query.run_query`): no updates, no ``SERVICE``, no
+``FROM``/``FROM NAMED``, a time limit that covers the query's whole life,
+answers cut at a row and size limit. Each query runs in a child process
+that cannot open network sockets and is killed at the limit, so a runaway
+or crashing query never takes the server with it; at most
+``max_concurrent`` such children run at once.
+
+HTTP is checked before any query is looked at: request line and headers
+must arrive within a deadline, and the body within another; a body must
+have a valid ``Content-Length`` (or be chunked) and stay under the size
+limit; the ``Host`` header must name this server (DNS rebinding: a page
+from another site cannot reach the endpoint through a name that resolves
+to loopback); no CORS header is sent unless an origin is allowed
+explicitly; the server binds to loopback unless told otherwise.
 
 Endpoints: ``/sparql`` (GET ``?query=``, POST form-encoded or
 ``application/sparql-query``; without a query it returns the service
@@ -14,7 +25,12 @@ description) and ``/`` (a small query page whose script is served inline).
 from __future__ import annotations
 
 import html
+import io
+import ipaddress
+import os
+import socket
 import threading
+import time
 from collections.abc import Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,14 +38,22 @@ from urllib.parse import parse_qs, urlsplit
 
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
-from .errors import IrgraphError, QueryError, QueryTimeout, UsageError
+from .errors import IrgraphError, QueryError, QueryTimeout, UpdateRefused, UsageError
 from .export import to_turtle
-from .query import ASK, DEFAULT_TIMEOUT, GRAPH, check_query, run_query
+from .guard import ASK, GRAPH, QueryLimits, inspect_query
+from .query import DEFAULT_TIMEOUT, run_query
 from .results import MEDIA_TYPES, render
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 DEFAULT_PORT = 7878
 DEFAULT_MAX_REQUEST_BYTES = 100_000
+DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+#: seconds a client has to send the request line and headers, and then the body
+HEADER_DEADLINE = 10.0
+BODY_DEADLINE = 20.0
+#: seconds a client has to take each part of the response
+SEND_TIMEOUT = 30.0
 _SELECT_TYPES = {
     "application/sparql-results+json": "json",
     "application/json": "json",
@@ -104,20 +128,65 @@ _PAGE = """<!DOCTYPE html>
 _EXAMPLE = "SELECT ?intervention ?label WHERE {\n  ?intervention a irg:Intervention ; rdfs:label ?label .\n} ORDER BY ?label"
 
 
+class _BadRequest(Exception):
+    """An HTTP request irgraph will not serve: its status and the reason sent back."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The connection's input, readable only until the handler's current deadline."""
+
+    def __init__(self, handler: "SparqlHandler") -> None:
+        self.handler = handler
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        remaining = self.handler.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the client did not send the request in time")
+        self.handler.connection.settimeout(remaining)
+        return self.handler.connection.recv_into(buffer)
+
+
 class SparqlHandler(BaseHTTPRequestHandler):
-    """Handles one request; configuration lives on the server object."""
+    """Handles one connection; configuration lives on the server object."""
 
     server: "SparqlServer"
     server_version = "irgraph"
     sys_version = ""
+    deadline = 0.0
+
+    def setup(self) -> None:
+        super().setup()
+        # every read of the request runs against a deadline: a client that trickles bytes is cut off
+        self.rfile = io.BufferedReader(_DeadlineReader(self))
+
+    def handle_one_request(self) -> None:
+        self.deadline = time.monotonic() + self.server.header_deadline
+        try:
+            super().handle_one_request()
+        except (TimeoutError, socket.timeout, ConnectionError):
+            self.close_connection = True
 
     # --- plumbing -------------------------------------------------------
-    def _send(self, status: int, body: str | bytes, media: str = "text/plain; charset=utf-8") -> None:
+    def _send(self, status: int, body: str | bytes, media: str = "text/plain; charset=utf-8",
+              extra: dict[str, str] | None = None) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
+        self.connection.settimeout(SEND_TIMEOUT)
         self.send_response(status)
         self.send_header("Content-Type", media)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        if status >= 400:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self._cors_headers()
         self.end_headers()
         if self.command != "HEAD":
@@ -133,8 +202,19 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if not self.server.quiet:
             super().log_message(format, *args)
 
+    def _checked(self) -> bool:
+        """Answer and return False when the request may not be served at all (its Host)."""
+        if self.server.host_allowed(self.headers.get("Host", "")):
+            return True
+        self._send(HTTPStatus.MISDIRECTED_REQUEST,
+                   "this server does not answer for that Host: name it by the address it listens on "
+                   "(irgraph serve --allowed-host NAME adds a name)\n")
+        return False
+
     # --- methods --------------------------------------------------------
     def do_OPTIONS(self) -> None:  # noqa: N802 - http.server's naming
+        if not self._checked():
+            return
         origin = self.headers.get("Origin")
         self.send_response(HTTPStatus.NO_CONTENT)
         if origin and origin in self.server.cors_origins:
@@ -146,6 +226,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self) -> None:  # noqa: N802
+        if not self._checked():
+            return
         url = urlsplit(self.path)
         if len(url.query) > self.server.max_request_bytes:
             self._send(HTTPStatus.REQUEST_URI_TOO_LONG, "the query string is too long\n")
@@ -157,47 +239,102 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if url.path != "/sparql":
             self._send(HTTPStatus.NOT_FOUND, "not found: use /sparql\n")
             return
-        self._answer(parse_qs(url.query, keep_blank_values=True))
+        try:
+            params = parse_qs(url.query, keep_blank_values=True, errors="strict", max_num_fields=100)
+        except (UnicodeDecodeError, ValueError):
+            self._send(HTTPStatus.BAD_REQUEST, "the query string is not valid UTF-8 form encoding\n")
+            return
+        self._answer(params)
 
     do_HEAD = do_GET
 
     def do_POST(self) -> None:  # noqa: N802
+        if not self._checked():
+            return
         url = urlsplit(self.path)
         if url.path != "/sparql":
             self._send(HTTPStatus.NOT_FOUND, "not found: use /sparql\n")
             return
         try:
-            length = int(self.headers.get("Content-Length", "0"))
-        except ValueError:
-            self._send(HTTPStatus.BAD_REQUEST, "invalid Content-Length\n")
+            body = self._body().decode("utf-8")
+        except _BadRequest as refusal:
+            self._send(refusal.status, f"{refusal}\n")
             return
-        if length > self.server.max_request_bytes:
-            self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {self.server.max_request_bytes} bytes\n")
+        except UnicodeDecodeError:
+            self._send(HTTPStatus.BAD_REQUEST, "the request body is not UTF-8\n")
             return
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
         media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        params = parse_qs(url.query, keep_blank_values=True)
-        if media == "application/sparql-update":
-            self._send(HTTPStatus.FORBIDDEN, "SPARQL updates are refused: this endpoint is read-only\n")
-            return
-        if media == "application/sparql-query":
-            params["query"] = [body]
-        elif media == "application/x-www-form-urlencoded":
-            for key, values in parse_qs(body, keep_blank_values=True).items():
-                params.setdefault(key, []).extend(values)
-        else:
-            self._send(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                       "send application/sparql-query or application/x-www-form-urlencoded\n")
+        try:
+            params = parse_qs(url.query, keep_blank_values=True, errors="strict", max_num_fields=100)
+            if media == "application/sparql-update":
+                self._send(HTTPStatus.FORBIDDEN, "SPARQL updates are refused: this endpoint is read-only\n")
+                return
+            if media == "application/sparql-query":
+                params["query"] = [body]
+            elif media == "application/x-www-form-urlencoded":
+                for key, values in parse_qs(body, keep_blank_values=True, errors="strict", max_num_fields=100).items():
+                    params.setdefault(key, []).extend(values)
+            else:
+                self._send(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                           "send application/sparql-query or application/x-www-form-urlencoded\n")
+                return
+        except (UnicodeDecodeError, ValueError):
+            self._send(HTTPStatus.BAD_REQUEST, "the form is not valid UTF-8 form encoding\n")
             return
         self._answer(params)
 
     def _refuse_write(self) -> None:
-        self._send(HTTPStatus.FORBIDDEN, "this endpoint is read-only\n")
+        if self._checked():
+            self._send(HTTPStatus.FORBIDDEN, "this endpoint is read-only\n")
 
     do_PUT = do_DELETE = do_PATCH = _refuse_write
 
+    def _body(self) -> bytes:
+        """The request body, within the size limit and the body deadline."""
+        self.deadline = time.monotonic() + self.server.body_deadline
+        limit = self.server.max_request_bytes
+        encoding = self.headers.get("Transfer-Encoding", "").strip().lower()
+        length_header = self.headers.get_all("Content-Length") or []
+        if encoding:
+            if length_header:
+                raise _BadRequest(HTTPStatus.BAD_REQUEST, "send Content-Length or Transfer-Encoding, not both")
+            if encoding != "chunked":
+                raise _BadRequest(HTTPStatus.NOT_IMPLEMENTED, f"Transfer-Encoding {encoding!r} is not supported")
+            return self._chunked(limit)
+        if not length_header:
+            raise _BadRequest(HTTPStatus.LENGTH_REQUIRED, "a POST needs a Content-Length header")
+        if len(set(length_header)) != 1 or not length_header[0].strip().isdigit() or not length_header[0].strip().isascii():
+            raise _BadRequest(HTTPStatus.BAD_REQUEST, "invalid Content-Length: give the body's size in bytes")
+        length = int(length_header[0])
+        if length > limit:
+            raise _BadRequest(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {limit} bytes")
+        body = self.rfile.read(length)
+        if len(body) != length:
+            raise _BadRequest(HTTPStatus.BAD_REQUEST, "the body is shorter than its Content-Length")
+        return body
+
+    def _chunked(self, limit: int) -> bytes:
+        body = bytearray()
+        while True:
+            line = self.rfile.readline(100)
+            size_text = line.split(b";", 1)[0].strip()
+            if not line.endswith(b"\n") or not size_text or any(c not in b"0123456789abcdefABCDEF" for c in size_text):
+                raise _BadRequest(HTTPStatus.BAD_REQUEST, "invalid chunked encoding")
+            size = int(size_text, 16)
+            if len(body) + size > limit:
+                raise _BadRequest(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {limit} bytes")
+            if size == 0:
+                while self.rfile.readline(1000) not in (b"\r\n", b"\n", b""):  # trailers
+                    pass
+                return bytes(body)
+            chunk = self.rfile.read(size)
+            if len(chunk) != size or self.rfile.readline(3) not in (b"\r\n", b"\n"):
+                raise _BadRequest(HTTPStatus.BAD_REQUEST, "invalid chunked encoding")
+            body += chunk
+
     # --- the protocol ---------------------------------------------------
     def _answer(self, params: dict[str, list[str]]) -> None:
+        started = time.monotonic()
         if "update" in params:
             self._send(HTTPStatus.FORBIDDEN, "SPARQL updates are refused: this endpoint is read-only\n")
             return
@@ -214,31 +351,47 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if len(queries) > 1:
             self._send(HTTPStatus.BAD_REQUEST, "give exactly one query\n")
             return
-        text = queries[0]
+        server = self.server
         try:
-            kind = check_query(text)
+            kind = inspect_query(queries[0], server.limits)
             fmt = params.get("format", [None])[0] or negotiate(self.headers.get("Accept", "*/*"), kind)
             if kind != GRAPH and fmt not in ("json", "xml", "csv", "tsv"):
                 fmt = "json"
             if kind == ASK and fmt in ("csv", "tsv"):
                 fmt = "json"
-            result = run_query(self.server.graph, text, timeout=self.server.timeout, isolate=True)
-            body = render(result, fmt)
+            body, truncated = server.run(queries[0], fmt, started)
         except QueryTimeout as error:
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, f"{error}\n")
             return
-        except QueryError as error:
-            status = HTTPStatus.FORBIDDEN if "updates" in str(error) else HTTPStatus.BAD_REQUEST
-            self._send(status, f"{error}\n")
+        except UpdateRefused as error:
+            self._send(HTTPStatus.FORBIDDEN, f"{error}\n")
             return
-        except (UsageError, IrgraphError) as error:
+        except (QueryError, UsageError) as error:
             self._send(HTTPStatus.BAD_REQUEST, f"{error}\n")
+            return
+        except _Busy as error:
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, f"{error}\n", extra={"Retry-After": "1"})
+            return
+        except IrgraphError as error:
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"{error}\n")
             return
         except Exception as error:  # noqa: BLE001 - every request gets an answer; the cause is logged and sent
             self.log_error("query failed: %s: %s", type(error).__name__, error)
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query failed: {type(error).__name__}: {error}\n")
             return
-        self._send(HTTPStatus.OK, body, MEDIA_TYPES[fmt] + ("; charset=utf-8" if fmt in ("csv", "tsv") else ""))
+        extra = {"Irgraph-Truncated": truncated} if truncated else None
+        self._send(HTTPStatus.OK, body, MEDIA_TYPES[fmt] + ("; charset=utf-8" if fmt in ("csv", "tsv") else ""), extra)
+
+
+class _Busy(Exception):
+    """Every query slot stayed taken until the request's time limit."""
+
+
+def _rendered(fmt: str):
+    def render_bytes(result) -> tuple[bytes, str | None]:
+        return render(result, fmt).encode("utf-8"), result.truncated
+
+    return render_bytes
 
 
 class SparqlServer(ThreadingHTTPServer):
@@ -247,22 +400,86 @@ class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address, graph: Graph, *, timeout: float, cors_origins: Iterable[str],
-                 max_request_bytes: int, quiet: bool) -> None:
+                 max_request_bytes: int, quiet: bool, limits: QueryLimits, allowed_hosts: Iterable[str],
+                 max_concurrent: int, header_deadline: float = HEADER_DEADLINE,
+                 body_deadline: float = BODY_DEADLINE) -> None:
         super().__init__(address, SparqlHandler)
         self.graph = graph
         self.timeout = timeout
         self.cors_origins = frozenset(cors_origins)
         self.max_request_bytes = max_request_bytes
         self.quiet = quiet
+        self.limits = limits
+        self.header_deadline = header_deadline
+        self.body_deadline = body_deadline
+        self.slots = threading.BoundedSemaphore(max_concurrent)
         host, port = self.server_address[:2]
         shown = f"[{host}]" if ":" in str(host) else host
         self.endpoint_url = f"http://{shown}:{port}/sparql"
+        self.allowed_hosts = _allowed_names(str(host), allowed_hosts)
+
+    def host_allowed(self, header: str) -> bool:
+        """True when a request's ``Host`` header names this server (by an allowed name or an address of it)."""
+        name = header.strip().lower()
+        if name.startswith("["):
+            name, _, port = name[1:].partition("]")
+            port = port.lstrip(":")
+        else:
+            name, _, port = name.rpartition(":") if name.count(":") == 1 else (name, "", "")
+        if port and port != str(self.server_address[1]):
+            return False
+        if name in self.allowed_hosts:
+            return True
+        try:
+            address = ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        # an address cannot be rebound by DNS: any address of this machine will do on a wildcard bind
+        return self.allowed_hosts.wildcard or str(address) in self.allowed_hosts
+
+    def run(self, text: str, fmt: str, started: float) -> tuple[bytes, str | None]:
+        """Run one query within the time left of its request, in a child that is killed at the limit."""
+        remaining = self.timeout - (time.monotonic() - started)
+        if remaining <= 0 or not self.slots.acquire(timeout=remaining):
+            raise _Busy(f"the server is busy with other queries; try again (limit {self.timeout:g} s)")
+        try:
+            remaining = max(self.timeout - (time.monotonic() - started), 0.001)
+            return run_query(self.graph, text, timeout=remaining, isolate=True, limits=self.limits,
+                             then=_rendered(fmt))
+        finally:
+            self.slots.release()
+
+
+class _Names(frozenset):
+    wildcard = False
+
+
+def _allowed_names(host: str, extra: Iterable[str]) -> _Names:
+    names = {host.lower().strip("[]")} | {name.lower().strip().strip("[]") for name in extra}
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        address = None
+    if address is not None and address.is_loopback:
+        names |= {"localhost", "127.0.0.1", "::1"}
+    allowed = _Names(names)
+    allowed.wildcard = address is not None and address.is_unspecified
+    return allowed
 
 
 def make_server(graph: Graph, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *,
                 timeout: float = DEFAULT_TIMEOUT, cors_origins: Iterable[str] = (),
-                max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES, quiet: bool = False) -> SparqlServer:
+                max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES, quiet: bool = False,
+                max_rows: int = DEFAULT_MAX_ROWS, max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+                allowed_hosts: Iterable[str] = (), max_concurrent: int | None = None) -> SparqlServer:
     """A ready, not yet running, read-only SPARQL endpoint for ``graph`` (port 0 picks a free port).
+
+    ``timeout`` covers each request's whole query (waiting for a free slot
+    included); ``max_rows`` and ``max_response_bytes`` cut large answers
+    (the ``Irgraph-Truncated`` response header says so); ``allowed_hosts``
+    adds names the ``Host`` header may give besides the bound address (and
+    ``localhost`` on loopback); ``max_concurrent`` query processes run at
+    once (default: twice the CPUs).
 
     >>> from irgraph import load_graph
     >>> server = make_server(load_graph(), port=0, quiet=True)
@@ -273,9 +490,12 @@ def make_server(graph: Graph, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
     for origin in cors_origins:
         if origin == "*" or not origin.startswith(("http://", "https://")):
             raise UsageError(f"--cors-origin takes an origin such as https://example.org, not {origin!r}")
+    limits = QueryLimits(max_length=max_request_bytes, max_rows=max_rows, max_bytes=max_response_bytes)
+    concurrent = max_concurrent or 2 * (os.cpu_count() or 1)
     try:
         return SparqlServer((host, port), graph, timeout=timeout, cors_origins=cors_origins,
-                            max_request_bytes=max_request_bytes, quiet=quiet)
+                            max_request_bytes=max_request_bytes, quiet=quiet, limits=limits,
+                            allowed_hosts=allowed_hosts, max_concurrent=concurrent)
     except OSError as error:
         raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
