@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,17 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
     return attempts
+
+
+@pytest.fixture(autouse=True)
+def no_query_left_running():
+    """A query thread a test abandoned at its time limit has ended before the next test starts.
+
+    Without this, a later test could find the process threaded (so unable to
+    fork) or slowed down by the test before it.
+    """
+    yield
+    for thread in threading.enumerate():
+        if thread.name == "irgraph-query":
+            thread.join(60)
+            assert not thread.is_alive(), "a query abandoned at its time limit was still running a minute later"

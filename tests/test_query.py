@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-import time
+import threading
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -312,35 +312,35 @@ def test_unknown_catalog_name_lists_the_names(invoke):
     assert "contradicted-claims" in result.output and "therapeutic-vaccines" in result.output
 
 
-#: About three seconds on the bundled data: long enough to pass a short limit,
-#: short enough that an abandoned evaluation does not linger through the suite.
-SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . VALUES ?k { 1 2 3 4 5 } }"
-#: Far beyond any limit: only ever run where the query is killed.
+#: Never finishes on the bundled data (billions of rows), but streams: a waiting
+#: thread stops at its next row once the limit has passed, so nothing lingers.
+ENDLESS_STREAM = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+#: Never finishes and gives no row before it does: only ever run where the query is killed.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def test_timeout_exits_3(invoke):
-    started = time.perf_counter()
-    result = invoke("query", "--timeout", "0.3", SLOW)
-    assert time.perf_counter() - started < 2
+    result = invoke("query", "--timeout", "0.3", ENDLESS_STREAM)
     assert result.exit_code == 3
     assert "ran longer than 0.3 s and was stopped" in result.output and "raise --timeout" in result.output
 
 
-def test_timeout_in_the_library_stops_waiting(graph):
-    started = time.perf_counter()
+def test_timeout_in_the_library_stops_waiting_and_the_abandoned_query_stops_at_its_next_row(graph):
     with pytest.raises(QueryTimeout, match="ends in the background") as timed_out:
-        query(graph, SLOW, timeout=0.3)
+        query(graph, ENDLESS_STREAM, timeout=0.3)
     assert timed_out.value.abandoned
-    assert time.perf_counter() - started < 2
-    assert len(query(graph, "interventions", timeout=5).rows) == 13
+    # the thread was left behind, but an answer that streams ends at its next row: it is gone soon after
+    for thread in [t for t in threading.enumerate() if t.name == "irgraph-query"]:
+        thread.join(60)
+        assert not thread.is_alive()
+    assert len(query(graph, "interventions", timeout=5).rows) > 0
 
 
 def test_isolated_timeout_kills_the_query(graph):
     with pytest.raises(QueryTimeout, match="it was stopped") as timed_out:
         query(graph, ENDLESS, timeout=0.5, isolate=True)
     assert not timed_out.value.abandoned
-    assert len(query(graph, "interventions", timeout=5, isolate=True).rows) == 13
+    assert len(query(graph, "interventions", timeout=5, isolate=True).rows) > 0
 
 
 @pytest.mark.parametrize("isolate", [False, True], ids=["thread", "child"])
@@ -454,14 +454,14 @@ def test_the_cli_names_an_unknown_prefix(invoke):
 
 
 def test_a_memory_store_timeout_in_the_cli_says_how_to_give_more_time(invoke):
-    result = invoke("query", "--store", "memory", "--timeout", "0.3", SLOW)
+    result = invoke("query", "--store", "memory", "--timeout", "0.3", ENDLESS)
     assert result.exit_code == 3
     assert "ran longer than 0.3 s and was stopped" in result.output and "raise --timeout" in result.output
 
 
 def _timeout_message_in(connection, graph):
     try:
-        query(graph, SLOW, timeout=0.3, isolate=True)
+        query(graph, ENDLESS_STREAM, timeout=0.3, isolate=True)
         connection.send("no timeout")
     except QueryTimeout as error:
         connection.send((str(error), error.abandoned))

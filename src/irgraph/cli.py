@@ -23,6 +23,8 @@ from .query import ASK, DEFAULT_TIMEOUT, GRAPH
 from .query import query as run_catalog_or_text
 from .results import ALL_FORMATS, render
 from .serve import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PORT, make_server
+from .serve import DEFAULT_MAX_RESPONSE_BYTES as SERVE_MAX_BYTES
+from .serve import DEFAULT_MAX_ROWS as SERVE_MAX_ROWS
 from .visualize import DEFAULT_DEPTH, DEFAULT_TITLE, LARGE_GRAPH, write_explorer
 from .store import DEFAULT_STORE, STORE_FORMS, parse_store
 from .validate import validate as validate_graph
@@ -218,10 +220,10 @@ def query(data, store, sparql, query_file, name, list_catalog, params, fmt, time
     if list_catalog:
         click.echo(catalog_listing())
         return
-    sources = [s for s in (sparql, query_file, name) if s]
+    sources = [s for s in (sparql, query_file, name) if s is not None]
     if len(sources) != 1:
         raise UsageError("give exactly one query: inline text, -f FILE (or -f - for stdin), or --name NAME; --list shows the catalog")
-    text = name if name else (_read_query_file(query_file) if query_file else sparql)
+    text = name if name is not None else (_read_query_file(query_file) if query_file else sparql)
     if name and name not in catalog():
         saved_query(name)  # raises with the list of names
     graph = load(data, store=store).graph
@@ -271,16 +273,28 @@ def describe(data, store, term, fmt) -> None:
 @data_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless you say otherwise).")
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port (0 picks a free one).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True, help="Per-query time limit in seconds.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Per-query time limit in seconds, from receiving the query to the finished answer.")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Allow browser pages from this origin (e.g. https://example.org) to query; repeatable. None by default.")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (besides the address listened on, and localhost "
+                   "on loopback); repeatable.")
 @click.option("--max-request-bytes", type=click.IntRange(min=1000), default=DEFAULT_MAX_REQUEST_BYTES, show_default=True,
               help="Largest query or request body accepted.")
+@click.option("--max-result-rows", "max_rows", type=click.IntRange(min=1), default=SERVE_MAX_ROWS, show_default=True,
+              help="Cut answers after this many rows or triples (the Irgraph-Truncated header says so).")
+@click.option("--max-result-bytes", "max_bytes", type=click.IntRange(min=1000), default=SERVE_MAX_BYTES,
+              show_default=True, help="Cut answers whose terms add up to about this many bytes.")
+@click.option("--max-concurrent", type=click.IntRange(min=1), default=None,
+              help="Queries running at once; more wait for a free slot within their time limit [default: 8 per CPU].")
 @handle_errors
-def serve(data, store, host, port, timeout, cors_origins, max_request_bytes) -> None:
+def serve(data, store, host, port, timeout, cors_origins, allowed_hosts, max_request_bytes, max_rows, max_bytes,
+          max_concurrent) -> None:
     """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql.
 
-    Updates, LOAD, SERVICE and FROM are refused; each query has a time limit.
+    Updates, LOAD, SERVICE and FROM are refused; each query runs in a
+    child process without network access, killed at the time limit.
     Stop with Ctrl-C.
 
     \b
@@ -289,7 +303,9 @@ def serve(data, store, host, port, timeout, cors_origins, max_request_bytes) -> 
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a irg:Intervention }' http://127.0.0.1:7878/sparql
     """
     graph = load(data, store=store).graph
-    server = make_server(graph, host, port, timeout=timeout, cors_origins=cors_origins, max_request_bytes=max_request_bytes)
+    server = make_server(graph, host, port, timeout=timeout, cors_origins=cors_origins, max_request_bytes=max_request_bytes,
+                         max_rows=max_rows, max_response_bytes=max_bytes, allowed_hosts=allowed_hosts,
+                         max_concurrent=max_concurrent)
     click.echo(f"irgraph SPARQL endpoint: {server.endpoint_url} (read-only; Ctrl-C to stop)", err=True)
     try:
         server.serve_forever()

@@ -189,9 +189,10 @@ def _term_size(term) -> int:
 class _Collector:
     """Takes an engine's answer row by row, within the row and size limits and the deadline."""
 
-    def __init__(self, limits: QueryLimits, deadline: float | None) -> None:
+    def __init__(self, limits: QueryLimits, timeout: float | None) -> None:
         self.limits = limits
-        self.deadline = deadline
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout if timeout else None
         self.size = 0
         self.truncated: str | None = None
 
@@ -209,7 +210,7 @@ class _Collector:
                                   "(the size limit); add LIMIT, or raise the limit (--max-result-bytes)")
                 break
             if self.deadline is not None and len(kept) % _CLOCK_EVERY == 0 and time.monotonic() > self.deadline:
-                raise _timed_out(None)
+                raise _timed_out(self.timeout)
         return kept
 
 
@@ -368,8 +369,9 @@ def _within(work: Callable[[], Any], *, timeout: float | None, isolate: bool, on
         except ChildTimeout:
             raise _timed_out(timeout) from None
         except ChildProcessError:
-            raise QueryError("the query process ended without an answer (it crashed); "
-                             "this is a bug: please report the query") from None
+            # not the user's mistake: the engine crashed (the limits exist so that no query can make it)
+            raise RuntimeError("the query process ended without an answer (it crashed); "
+                               "this is a bug: please report the query") from None
         except IrgraphError:
             raise
         except Exception as error:  # noqa: BLE001 - every failure becomes a clear QueryError
@@ -444,7 +446,7 @@ def run_query(graph: Graph, text: str, params: Mapping[str, object] | None = Non
     :class:`UsageError` (bad parameter) or :class:`QueryTimeout`.
     """
     limits = limits or QueryLimits()
-    deadline = time.monotonic() + timeout if timeout else None
+    collector = _Collector(limits, timeout)  # the clock starts now
     store = oxigraph_store(graph)
     remote = store is None and is_remote(graph)
 
@@ -453,7 +455,6 @@ def run_query(graph: Graph, text: str, params: Mapping[str, object] | None = Non
         bound = bind_params(graph, saved, params or {})
         if bound and kind != SELECT:
             raise QueryError("parameters can be bound in SELECT queries only")
-        collector = _Collector(limits, deadline)
         if store is not None:
             result = _oxigraph_result(store, text, bound, collector)
         else:

@@ -8,6 +8,8 @@ Graph results (CONSTRUCT, DESCRIBE): ``turtle``, ``jsonld``, ``nt``.
 
 from __future__ import annotations
 
+import re
+
 from .errors import UsageError
 from .export import to_jsonld, to_ntriples, to_turtle
 from .query import ASK, GRAPH, SELECT, QueryResult, display
@@ -27,8 +29,23 @@ MEDIA_TYPES = {
 }
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control and bidirectional-override characters shown as escapes, for a terminal.
+
+    Data from files must not steer the terminal (escape sequences, a
+    changed window title, text that runs right to left).
+
+    >>> printable("IL-2\x1b]0;pwned\x07")
+    'IL-2\\x1b]0;pwned\\x07'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
 def _cell(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
+    text = printable(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -38,7 +55,7 @@ def to_table(result: QueryResult, *, markdown: bool = False, width: int = 60) ->
     rows = [[display(row.get(v)) for v in header] for row in result.rows]
     if markdown:
         def escape(text: str) -> str:
-            return " ".join(text.replace("|", "\\|").split())
+            return printable(" ".join(text.replace("|", "\\|").split()))
 
         lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
         lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in rows]

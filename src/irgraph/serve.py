@@ -413,6 +413,8 @@ class SparqlServer(ThreadingHTTPServer):
         self.header_deadline = header_deadline
         self.body_deadline = body_deadline
         self.slots = threading.BoundedSemaphore(max_concurrent)
+        self._running = 0
+        self._running_lock = threading.Lock()
         host, port = self.server_address[:2]
         shown = f"[{host}]" if ":" in str(host) else host
         self.endpoint_url = f"http://{shown}:{port}/sparql"
@@ -437,16 +439,24 @@ class SparqlServer(ThreadingHTTPServer):
         # an address cannot be rebound by DNS: any address of this machine will do on a wildcard bind
         return self.allowed_hosts.wildcard or str(address) in self.allowed_hosts
 
+    def running_queries(self) -> int:
+        """How many queries are being evaluated now."""
+        return self._running
+
     def run(self, text: str, fmt: str, started: float) -> tuple[bytes, str | None]:
         """Run one query within the time left of its request, in a child that is killed at the limit."""
         remaining = self.timeout - (time.monotonic() - started)
         if remaining <= 0 or not self.slots.acquire(timeout=remaining):
             raise _Busy(f"the server is busy with other queries; try again (limit {self.timeout:g} s)")
+        with self._running_lock:
+            self._running += 1
         try:
             remaining = max(self.timeout - (time.monotonic() - started), 0.001)
             return run_query(self.graph, text, timeout=remaining, isolate=True, limits=self.limits,
                              then=_rendered(fmt))
         finally:
+            with self._running_lock:
+                self._running -= 1
             self.slots.release()
 
 
@@ -471,7 +481,8 @@ def make_server(graph: Graph, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                 timeout: float = DEFAULT_TIMEOUT, cors_origins: Iterable[str] = (),
                 max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES, quiet: bool = False,
                 max_rows: int = DEFAULT_MAX_ROWS, max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-                allowed_hosts: Iterable[str] = (), max_concurrent: int | None = None) -> SparqlServer:
+                allowed_hosts: Iterable[str] = (), max_concurrent: int | None = None,
+                header_deadline: float = HEADER_DEADLINE, body_deadline: float = BODY_DEADLINE) -> SparqlServer:
     """A ready, not yet running, read-only SPARQL endpoint for ``graph`` (port 0 picks a free port).
 
     ``timeout`` covers each request's whole query (waiting for a free slot
@@ -479,7 +490,9 @@ def make_server(graph: Graph, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
     (the ``Irgraph-Truncated`` response header says so); ``allowed_hosts``
     adds names the ``Host`` header may give besides the bound address (and
     ``localhost`` on loopback); ``max_concurrent`` query processes run at
-    once (default: twice the CPUs).
+    once (default: eight per CPU; more wait for a slot within their time limit).
+    A client must send the request line and headers within
+    ``header_deadline`` seconds and the body within ``body_deadline``.
 
     >>> from irgraph import load_graph
     >>> server = make_server(load_graph(), port=0, quiet=True)
@@ -491,11 +504,12 @@ def make_server(graph: Graph, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
         if origin == "*" or not origin.startswith(("http://", "https://")):
             raise UsageError(f"--cors-origin takes an origin such as https://example.org, not {origin!r}")
     limits = QueryLimits(max_length=max_request_bytes, max_rows=max_rows, max_bytes=max_response_bytes)
-    concurrent = max_concurrent or 2 * (os.cpu_count() or 1)
+    concurrent = max_concurrent or 8 * (os.cpu_count() or 1)
     try:
         return SparqlServer((host, port), graph, timeout=timeout, cors_origins=cors_origins,
                             max_request_bytes=max_request_bytes, quiet=quiet, limits=limits,
-                            allowed_hosts=allowed_hosts, max_concurrent=concurrent)
+                            allowed_hosts=allowed_hosts, max_concurrent=concurrent,
+                            header_deadline=header_deadline, body_deadline=body_deadline)
     except OSError as error:
         raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
