@@ -80,11 +80,12 @@ def test_invalid_data_writes_nothing_and_exits_1(invoke, tmp_path, data_dir):
     assert not out.exists()
 
 
-def test_interrupted_write_leaves_old_file_and_no_temporary(tmp_path, monkeypatch):
-    irgraph.build(tmp_path)
-    before = (tmp_path / "irgraph.html").read_bytes()
+def test_interrupted_write_leaves_old_files_and_no_temporary(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    irgraph.build(out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    import irgraph.export as export
+    import irgraph.writes as writes
 
     real_fsync = os.fsync
     calls = {"n": 0}
@@ -95,11 +96,11 @@ def test_interrupted_write_leaves_old_file_and_no_temporary(tmp_path, monkeypatc
             raise KeyboardInterrupt("interrupted")
         return real_fsync(fd)
 
-    monkeypatch.setattr(export.os, "fsync", crash_on_third)
+    monkeypatch.setattr(writes.os, "fsync", crash_on_third)
     with pytest.raises(KeyboardInterrupt):
-        irgraph.build(tmp_path, [FIXTURES / "valid"])
-    assert (tmp_path / "irgraph.html").read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+        irgraph.build(out, [FIXTURES / "valid"])
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
 @pytest.fixture

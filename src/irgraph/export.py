@@ -2,7 +2,7 @@
 
 Every writer starts from the same sorted list of triples (blank nodes
 canonicalised), so the same graph always gives the same bytes. Files are
-written atomically: a temporary file in the target folder, then a rename.
+written atomically by :func:`irgraph.writes.write_atomic`.
 
 Which writer does what, and why (``benchmarks/export_speed.py`` measures it;
 at 100,000 triples on two cores):
@@ -24,8 +24,6 @@ at 100,000 triples on two cores):
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -478,30 +476,3 @@ def export_graph(
     if fmt == "graphml":
         return to_graphml(graph)
     return to_jsonld(graph, context=context, frame=frame)
-
-
-def write_atomic(path: str | Path, content: str | bytes) -> Path:
-    """Write ``content`` to ``path`` so that readers see the old file or the new one, never half.
-
-    The data goes to a temporary file in the same folder, is flushed to disk,
-    then renamed over the target. On any error the temporary file is removed
-    and the old file stays as it was.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    # mkstemp creates the file readable by its owner only; give it the usual mode
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -20,7 +20,6 @@ import io
 import json
 import os
 import shutil
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -30,7 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .errors import LoadError, UsageError
+from .errors import LoadError, UsageError, WriteError
 from .namespaces import prefixes
 from .report import ERROR, Problem, Report
 from .resources import context_file, data_dir, ontology_file
@@ -47,6 +46,7 @@ from .store import (
     read_manifest,
     to_rdflib,
 )
+from .writes import cleanup_on_signals, remove_leftovers, replace_folder, staging_folder
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -591,17 +591,6 @@ def _check_target(target: Path) -> None:
         )
 
 
-def _swap(new: Path, target: Path) -> None:
-    """Put the folder ``new`` in place of ``target``; the old store is removed only afterwards."""
-    if target.exists():
-        old = target.parent / f".{target.name}.old-{os.getpid()}"
-        os.rename(target, old)
-        os.rename(new, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(new, target)
-
-
 def fill_store(
     path: str | Path,
     extra_data: Iterable[str | Path] = (),
@@ -629,10 +618,11 @@ def fill_store(
     ...     result.triples == len(load_graph(store=f"oxigraph:{folder}/store")) > 1000
     True
     """
-    target = Path(path).expanduser()
+    target = Path(os.path.abspath(Path(path).expanduser()))
     files = input_files(extra_data, bundled=bundled)
     _check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target)
     total = sum(f.stat().st_size for f in files)
     started = time.perf_counter()
     state = {"bytes": 0, "triples": 0, "file": ""}
@@ -651,32 +641,35 @@ def fill_store(
                 report()
             yield quad
 
-    new = Path(tempfile.mkdtemp(prefix=f".{target.name}.loading-", dir=target.parent))
-    try:
-        store = ox.Store(str(new))
-        loaded_files = []
-        for file in files:
-            name = display_path(file)
-            state["file"] = name
-            before = state["triples"]
+    with cleanup_on_signals():
+        new = staging_folder(target, "loading")
+        try:
             try:
-                store.bulk_extend(counted(_stream(file, on_read)))
-            except SyntaxError as error:
-                message = (error.msg or str(error)).strip()
-                raise _parse_error(file, message + "; the store was left as it was", error.lineno, error.offset) from None
-            except (OSError, UnicodeDecodeError) as error:
-                raise _parse_error(file, f"loading failed: {error}; the store was left as it was") from None
-            loaded_files.append({"name": name, "triples": state["triples"] - before})
-            report()
-        store.flush()
-        store.optimize()
-        triples = len(store)
-        del store
-        gc.collect()
-        manifest = {"irgraph-store": 1, "triples": triples, "files": loaded_files}
-        (new / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        _swap(new, target)
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        raise
+                store = ox.Store(str(new))
+            except OSError as error:
+                raise WriteError(f"{target}: a new store cannot be made beside it: {error}") from None
+            loaded_files = []
+            for file in files:
+                name = display_path(file)
+                state["file"] = name
+                before = state["triples"]
+                try:
+                    store.bulk_extend(counted(_stream(file, on_read)))
+                except SyntaxError as error:
+                    message = (error.msg or str(error)).strip()
+                    raise _parse_error(file, message + "; the store was left as it was", error.lineno, error.offset) from None
+                except (OSError, UnicodeDecodeError) as error:
+                    raise _parse_error(file, f"loading failed: {error}; the store was left as it was") from None
+                loaded_files.append({"name": name, "triples": state["triples"] - before})
+                report()
+            store.flush()
+            store.optimize()
+            triples = len(store)
+            del store
+            gc.collect()
+            manifest = {"irgraph-store": 1, "triples": triples, "files": loaded_files}
+            (new / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+            replace_folder(new, target)
+        finally:
+            shutil.rmtree(new, ignore_errors=True)
     return FillResult(target, triples, [f["name"] for f in loaded_files], time.perf_counter() - started)
