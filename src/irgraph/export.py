@@ -1,7 +1,7 @@
 """Serialise the graph for other tools: Turtle, N-Triples, N-Quads, compact JSON-LD, GraphML.
 
 Every writer starts from the same sorted list of triples (blank nodes
-canonicalised), so the same graph always gives the same bytes. Files are
+canonicalised by :mod:`irgraph.canonical`, in about linear time), so the same graph always gives the same bytes. Files are
 written atomically by :func:`irgraph.writes.write_atomic`.
 
 Which writer does what, and why (``benchmarks/export_speed.py`` measures it;
@@ -33,6 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from .canonical import canonical_statements, canonical_triples
 from .errors import UsageError
 from .load import input_files, load, parse_file
 from .namespaces import compact, prefixes
@@ -69,14 +70,6 @@ def _sort(triples: list[ox.Triple]) -> list[ox.Triple]:
     )
 
 
-def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
-    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
-        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-        return [ox.Triple(q.subject, q.predicate, q.object) for q in dataset]
-    return triples
-
-
 def sorted_triples(graph: Graph) -> list[ox.Triple]:
     """The graph's triples in a stable order: by subject, ``rdf:type`` first, then predicate and object.
 
@@ -87,7 +80,7 @@ def sorted_triples(graph: Graph) -> list[ox.Triple]:
     >>> first.predicate.value == _RDF_TYPE
     True
     """
-    return _sort(_canonical(ox_triples(graph)))
+    return _sort(canonical_triples(ox_triples(graph)))
 
 
 def to_turtle(graph: Graph) -> str:
@@ -168,11 +161,14 @@ def to_nquads(paths: Iterable[str | Path]) -> str:
             return term
 
         quads.extend(ox.Quad(local(q.subject), q.predicate, local(q.object), name) for q in parse_file(path))
-    dataset = ox.Dataset(quads)
-    if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads):
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return _nquads(quads)
+
+
+def _nquads(quads: list[ox.Quad]) -> str:
+    """Quads as sorted N-Quads, blank nodes canonicalised, each quad once."""
+    canonical = {ox.Quad(*statement) for statement in canonical_statements((q.subject, q.predicate, q.object, q.graph_name) for q in quads)}
     ordered = sorted(
-        dataset,
+        canonical,
         key=lambda q: (q.graph_name.value, _term_key(q.subject), q.predicate.value != _RDF_TYPE, q.predicate.value, _term_key(q.object)),
     )
     return ox.serialize(ordered, format=ox.RdfFormat.N_QUADS).decode("utf-8")
