@@ -181,3 +181,70 @@ def test_export_of_many_blank_nodes_is_deterministic(data, invoke):
     (folder / "blank.nt").write_text(blank_nodes(3_000, reversed(range(3_000)), seed=5))
     assert invoke("export", "--format", "nt", "--data", folder).output == first
     assert json.loads(invoke("export", "--data", folder).output)["@graph"]
+
+
+# --- ill-typed literals and malformed store URLs: a clear report, no traceback -------------------
+
+ILL_TYPED = """ir:study-esprit irg:participants "four thousand"^^xsd:integer .
+ir:study-esprit rdfs:comment "2001-13-45"^^xsd:date .
+"""
+
+
+def test_ill_typed_literals_are_reported_once_each_without_rdflib_tracebacks(invoke, data_dir):
+    folder = data_dir("typed.ttl", ILL_TYPED)
+    result = invoke("validate", "--data", folder)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "Failed to convert" not in result.output
+    assert result.output.count("four thousand") == 2  # SHACL's two findings; no third one for the same value
+    # a property that no shape types: only the literal check finds it
+    [literal] = [line for line in result.output.splitlines() if line.startswith("ERROR [literal] ")]
+    assert "typed.ttl" in literal and "property rdfs:comment" in literal
+    assert "'2001-13-45' is not a valid xsd:date" in result.output
+    built = invoke("build", "--out", folder.parent / "out", "--data", folder)
+    assert built.exit_code == 1 and "Traceback" not in built.output and "Failed to convert" not in built.output
+
+
+def test_rdflib_still_warns_outside_irgraph_validation(caplog):
+    from rdflib import XSD, Literal
+
+    from irgraph.validate import quiet_ill_typed_literals
+
+    with quiet_ill_typed_literals():
+        Literal("four thousand", datatype=XSD.integer)
+    assert not caplog.records
+    Literal("five thousand", datatype=XSD.integer)
+    assert any("Failed to convert Literal" in r.getMessage() for r in caplog.records)
+
+
+def test_a_malformed_store_url_is_a_usage_error_that_hides_the_password(invoke):
+    for url in ("sparql:http://dba:s3cret@[::1/sparql", "sparql:http://dba:pa/s3cret@host:80/sparql"):
+        result = invoke("export", "--store", url)
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output and "s3cret" not in result.output
+        assert "not a valid URL" in result.output
+
+
+# --- export honours --store for every format -------------------------------------------------------
+
+EXPORT_FORMATS = ("jsonld", "turtle", "nt", "nq", "graphml")
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_export_from_a_store_that_is_not_there_is_exit_2(invoke, tmp_path, fmt):
+    result = invoke("export", "--format", fmt, "--store", f"oxigraph:{tmp_path / 'nonexistent'}")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "no irgraph store there" in result.output and "Traceback" not in result.output
+
+
+def test_export_reads_a_filled_store_in_every_format_but_nq(invoke, tmp_path, data_dir):
+    folder = data_dir("extra.ttl", 'ir:only-in-the-store a irg:Organization ; rdfs:label "Only in the store"@en .\n')
+    store = tmp_path / "store"
+    irgraph.fill_store(store, [folder])
+    for fmt in EXPORT_FORMATS:
+        from_store = invoke("export", "--format", fmt, "--store", f"oxigraph:{store}")
+        if fmt == "nq":
+            assert from_store.exit_code == 2 and "--format nt or turtle" in from_store.output
+            continue
+        assert from_store.exit_code == 0, from_store.output
+        assert "only-in-the-store" in from_store.stdout, fmt
+        assert from_store.stdout == invoke("export", "--format", fmt, "--data", folder).stdout, fmt

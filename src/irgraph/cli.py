@@ -24,6 +24,7 @@ from .results import ALL_FORMATS, render
 from .serve import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PORT, make_server
 from .visualize import DEFAULT_DEPTH, DEFAULT_TITLE, LARGE_GRAPH, write_explorer
 from .store import DEFAULT_STORE, STORE_FORMS, parse_store
+from .validate import quiet_ill_typed_literals
 from .validate import validate as validate_graph
 
 
@@ -51,7 +52,8 @@ class IrgraphGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with quiet_ill_typed_literals():  # validate and build report each one; elsewhere it is noise
+                return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except ValidationFailed as error:

@@ -39,7 +39,7 @@ from .load import input_files, load, parse_file
 from .namespaces import compact, prefixes
 from .network import to_graphml
 from .resources import context_file, data_dir, ontology_file
-from .store import DEFAULT_STORE, ox_triples
+from .store import DEFAULT_STORE, ox_triples, parse_store
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -447,9 +447,13 @@ def export_graph(
     ``fmt`` is ``jsonld``, ``turtle``, ``nt``, ``nq`` (one named graph per
     input file, see :func:`to_nquads`) or ``graphml`` (the property-graph
     projection, see :func:`irgraph.network.to_graphml`). ``context`` and
-    ``frame`` apply to JSON-LD only. Raises :class:`~irgraph.errors.LoadError`
-    when a file does not parse and :class:`~irgraph.errors.UsageError` for an
-    unknown format or an option that does not apply.
+    ``frame`` apply to JSON-LD only. Every format reads the graph from
+    ``store``; ``nq`` needs the files and so an in-memory store (a persistent
+    or remote store keeps no record of which file a triple came from).
+    Raises :class:`~irgraph.errors.LoadError` when a file does not parse and
+    :class:`~irgraph.errors.UsageError` for an unknown format, an option
+    that does not apply, a store that is not there, or ``nq`` from a store
+    on disk or on a server.
 
     >>> export_graph("turtle") == to_turtle(__import__("irgraph").load_graph())
     True
@@ -462,9 +466,17 @@ def export_graph(
         raise UsageError(f"unknown frame {frame!r}; choose one of: {', '.join(FRAMES)}")
     if context not in CONTEXT_MODES:
         raise UsageError(f"unknown JSON-LD context mode {context!r}; choose one of: {', '.join(CONTEXT_MODES)}")
+    spec = parse_store(store)
     if fmt == "nq":
+        if not spec.in_memory:
+            load(extra_data, store=spec)  # a store that is not there (or --data with one) is reported as such
+            raise UsageError(
+                f"--format nq names one graph per input file, and the store {spec} does not record "
+                "which file each triple came from; export it with --format nt or turtle, "
+                "or export N-Quads from the files themselves (leave out --store)"
+            )
         return to_nquads(input_files(extra_data))
-    graph = load(extra_data, store=store).graph
+    graph = load(extra_data, store=spec).graph
     if fmt == "turtle":
         return to_turtle(graph)
     if fmt == "nt":
