@@ -327,8 +327,8 @@ def write_atomic(path: str | Path, content: str | bytes, *, follow_symlinks: boo
     Returns the path written (the link's target when a link was followed).
 
     >>> import tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> write_atomic(folder / "a.txt", "hello").read_text()
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_atomic(pathlib.Path(folder) / "a.txt", "hello").read_text()
     'hello'
     """
     path = checked_output_file(path, follow_symlinks=follow_symlinks)
