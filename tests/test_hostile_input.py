@@ -93,6 +93,10 @@ def test_a_20_mb_literal_is_refused_with_its_line(invoke, data):
     _clear_load_error(invoke("export", "--format", "nt", "--data", folder), "big.ttl:3:", "at most 16 MiB")
     _clear_load_error(invoke("load", "--store", f"oxigraph:{folder.parent / 'store'}", "--data", folder),
                       "big.ttl:3:", "the store was left as it was")
+    document = {"@context": {"p": "http://example.org/p"}, "@id": "http://example.org/s", "p": "a" * 20_000_000}
+    folder = data("big.jsonld", json.dumps(document))
+    (folder / "big.ttl").unlink()
+    _clear_load_error(invoke("export", "--format", "nt", "--data", folder), "big.jsonld:1:", "at most 16 MiB")
 
 
 # --- blank nodes: canonical labels in about linear time ------------------------------------------
