@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 
 import pytest
 
@@ -38,10 +37,19 @@ def test_an_error_that_cannot_be_pickled_arrives_as_text():
 
 
 def test_a_child_past_its_limit_is_killed():
-    started = time.perf_counter()
+    reader, writer = os.pipe()
+
+    def wait_forever():
+        os.write(writer, str(os.getpid()).encode())
+        threading.Event().wait()  # never set: only a kill ends this
+
+    started = []  # the child's pid, read while it waits (the time limit counts from then)
     with pytest.raises(ChildTimeout):
-        in_child(time.sleep, 30, timeout=0.3)
-    assert time.perf_counter() - started < 5
+        in_child(wait_forever, timeout=0.3, meanwhile=lambda: started.append(int(os.read(reader, 32))))
+    os.close(reader)
+    os.close(writer)
+    with pytest.raises(ProcessLookupError):  # killed and reaped, not left waiting
+        os.kill(started[0], 0)
 
 
 def test_a_child_that_dies_silently_is_reported():

@@ -242,7 +242,7 @@ def test_a_load_that_fails_part_way_leaves_the_store_as_it_was(tmp_path, invoke)
     assert (folder / MANIFEST_NAME).read_text() == manifest
     assert sorted(p.name for p in tmp_path.iterdir()) == ["extra", "store"], "a half-built store was left behind"
     result = invoke("load", "--store", f"oxigraph:{folder}", "--data", extra)
-    assert result.exit_code == 2
+    assert result.exit_code == 2, result.output
     assert "b-bad.ttl:3" in result.stderr and "loaded into" not in result.stdout
     assert len(irgraph.load_graph(store=f"oxigraph:{folder}")) == before
 

@@ -16,8 +16,9 @@ from .describe_dataset import dataset_description, to_void
 from .diff import GraphDiff, diff_graphs
 from .errors import (
     IrgraphError, LoadError, QueryError, QueryTimeout, RemoteError, UpdateRefused, UsageError, ValidationFailed,
+    WriteError,
 )
-from .export import export_graph, frame_jsonld, to_jsonld, to_nquads, to_ntriples, to_turtle, write_atomic
+from .export import export_graph, frame_jsonld, to_jsonld, to_nquads, to_ntriples, to_turtle
 from .load import FillResult, LoadedGraph, fill_store, load, load_graph
 from .namespaces import IR, IRG, compact, expand, prefixes
 from .describe import Description, describe
@@ -30,6 +31,7 @@ from .store import DEFAULT_GRAPH_IRI, StoreSpec, open_graph, parse_store
 from .terms import resolve as resolve_term
 from .validate import validate
 from .visualize import ExplorerPage, explorer_data, explorer_page, to_html, write_explorer
+from .writes import write_atomic
 
 __all__ = [
     "package_version",
@@ -60,6 +62,7 @@ __all__ = [
     "Report",
     "UsageError",
     "ValidationFailed",
+    "WriteError",
     "__version__",
     "build",
     "check_query",

@@ -1,12 +1,16 @@
 """The main job: load, validate, and write the graph as Turtle, JSON-LD and HTML, with a VoID description.
 
 Everything is rendered in memory first and written only when all of it
-succeeded; each file is written atomically, so a failed or interrupted build
-leaves the previous files as they were.
+succeeded. The four files are written into a new folder beside the output
+folder, which then takes the old one's place in one step (see
+:func:`irgraph.writes.replace_folder`): a reader sees the complete old set
+or the complete new set, and a failed or interrupted build leaves the
+previous files as they were.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,13 +19,14 @@ from typing import Any
 from .catalog import saved_query
 from .describe_dataset import to_void
 from .errors import IrgraphError, ValidationFailed
-from .export import to_jsonld, to_turtle, write_atomic
+from .export import to_jsonld, to_turtle
 from .load import load
 from .processes import can_fork, in_child
 from .report import Report
 from .store import DEFAULT_STORE
 from .validate import validate
 from .visualize import to_html
+from .writes import checked_output_folder, cleanup_on_signals, remove_leftovers, replace_folder, staging_folder, write_file
 
 OUTPUT_NAMES = ("irgraph.ttl", "irgraph.jsonld", "irgraph.html", "void.ttl")
 
@@ -83,14 +88,47 @@ def _validate_while(loaded, render: Callable[[], dict[str, str]]) -> tuple[Repor
     return report, rendered["outputs"]
 
 
-def build(out_dir: str | Path = "build", extra_data: Iterable[str | Path] = (), *, store: str = DEFAULT_STORE) -> BuildResult:
-    """Load and validate the graph, then write ``irgraph.ttl``, ``irgraph.jsonld``, ``irgraph.html``
-    and ``void.ttl`` (the VoID/DCAT description of the dataset).
+def write_outputs(out: Path, outputs: dict[str, str]) -> list[Path]:
+    """Write ``outputs`` (file name to text) as the folder ``out``, replacing the old folder in one step.
 
-    Raises :class:`~irgraph.errors.LoadError` (a file did not parse) or
-    :class:`~irgraph.errors.ValidationFailed` (the data breaks the contract);
-    in both cases no output file is touched.
+    The files go into ``.OUT.new-PID-XXXX`` beside ``out``, are flushed to disk,
+    and that folder is exchanged with ``out``; the old one is removed
+    afterwards. On an error, SIGTERM or Ctrl-C the new folder is removed and
+    ``out`` stays as it was; what a process killed outright leaves is
+    removed by the next build (:func:`irgraph.writes.remove_leftovers`).
     """
+    out = checked_output_folder(out, {*OUTPUT_NAMES, *outputs})  # again: the folder may have changed while rendering
+    remove_leftovers(out)
+    with cleanup_on_signals():
+        staging = staging_folder(out)
+        try:
+            for name, text in outputs.items():
+                write_file(staging / name, text.encode("utf-8"))
+            replace_folder(staging, out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return [out / name for name in outputs]
+
+
+def build(
+    out_dir: str | Path = "build",
+    extra_data: Iterable[str | Path] = (),
+    *,
+    store: str = DEFAULT_STORE,
+    follow_symlinks: bool = False,
+) -> BuildResult:
+    """Load and validate the graph, then write ``irgraph.ttl``, ``irgraph.jsonld``, ``irgraph.html``
+    and ``void.ttl`` (the VoID/DCAT description of the dataset) as the folder ``out_dir``.
+
+    The folder is replaced whole, in one step (:func:`write_outputs`), so
+    it may hold only these four files: a folder with anything else in it is
+    refused (:class:`~irgraph.errors.WriteError`), as are a file, a device
+    and, unless ``follow_symlinks``, a symbolic link. Raises
+    :class:`~irgraph.errors.LoadError` (a file did not parse) or
+    :class:`~irgraph.errors.ValidationFailed` (the data breaks the
+    contract); in every case no output file is touched.
+    """
+    out = checked_output_folder(out_dir, OUTPUT_NAMES, follow_symlinks=follow_symlinks)
     loaded = load(extra_data, store=store)
 
     def render() -> dict[str, str]:
@@ -104,6 +142,6 @@ def build(out_dir: str | Path = "build", extra_data: Iterable[str | Path] = (), 
     report, outputs = _validate_while(loaded, render)
     if not report.conforms:
         raise ValidationFailed(report)
-    out = Path(out_dir)
-    written = [write_atomic(out / name, outputs[name]) for name in OUTPUT_NAMES]
-    return BuildResult(out, written, len(loaded.graph), count_entities(loaded.graph), report)
+    write_outputs(out, {name: outputs[name] for name in OUTPUT_NAMES})
+    shown = Path(out_dir)  # as the caller named it (a followed link still leads to the files)
+    return BuildResult(shown, [shown / name for name in OUTPUT_NAMES], len(loaded.graph), count_entities(loaded.graph), report)

@@ -7,8 +7,8 @@ stderr and the documented exit code; there is no traceback for a user mistake.
 
 from __future__ import annotations
 
-import functools
 import sys
+import traceback
 
 import click
 
@@ -27,7 +27,15 @@ from .serve import DEFAULT_MAX_RESPONSE_BYTES as SERVE_MAX_BYTES
 from .serve import DEFAULT_MAX_ROWS as SERVE_MAX_ROWS
 from .visualize import DEFAULT_DEPTH, DEFAULT_TITLE, LARGE_GRAPH, write_explorer
 from .store import DEFAULT_STORE, STORE_FORMS, parse_store
+from .validate import quiet_ill_typed_literals
 from .validate import validate as validate_graph
+
+
+#: Exit code of an internal error (a bug in irgraph): EX_SOFTWARE of sysexits.h.
+EXIT_INTERNAL_ERROR = 70
+#: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
+REPORT_TO = "the irgraph issue tracker"
 
 
 def _fail(error: IrgraphError) -> None:
@@ -35,20 +43,40 @@ def _fail(error: IrgraphError) -> None:
     sys.exit(error.exit_code)
 
 
-def handle_errors(command):
-    """Turn library errors into a message and the documented exit code."""
+class IrgraphGroup(click.Group):
+    """The command group: every command's errors become one message and the documented exit code.
 
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
+    :class:`~irgraph.errors.IrgraphError`: its message, and its exit code
+    (the validation report first for invalid data); Ctrl-C: one line, exit
+    130; any other exception is a bug in irgraph: one line naming it and
+    where to report it, exit :data:`EXIT_INTERNAL_ERROR`, and the traceback
+    only with ``irgraph --debug``. click's own usage errors keep exit 2.
+    """
+
+    def invoke(self, ctx: click.Context):
         try:
-            return command(*args, **kwargs)
+            with quiet_ill_typed_literals():  # validate and build report each one; elsewhere it is noise
+                return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except ValidationFailed as error:
             click.echo(error.report.to_text(), err=True)
             _fail(error)
         except IrgraphError as error:
             _fail(error)
-
-    return wrapper
+        except KeyboardInterrupt:
+            click.echo("irgraph: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception as error:  # noqa: BLE001 - a bug: named on one line, the traceback on request
+            if ctx.params.get("debug"):
+                traceback.print_exc()
+            click.echo(
+                f"irgraph: internal error (a bug in irgraph): {type(error).__name__}: {error}\n"
+                f"Please report it to {REPORT_TO} with the command you ran"
+                + ("." if ctx.params.get("debug") else "; 'irgraph --debug COMMAND …' shows the traceback."),
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL_ERROR)
 
 
 def _store_value(ctx, param, value):
@@ -93,10 +121,17 @@ def _print_version(ctx: click.Context, _param, value: bool) -> None:
         ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+FOLLOW_SYMLINKS = click.option(
+    "--follow-symlinks", is_flag=True,
+    help="When the output path is a symbolic link, write to what it points at (refused otherwise).",
+)
+
+
+@click.group(cls=IrgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show the version and exit.")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error (a bug in irgraph).")
+def main(debug: bool) -> None:
     """irgraph: a knowledge graph of attempts to restore the immune system in HIV.
 
     A research and education tool, not medical advice.
@@ -115,19 +150,21 @@ def main() -> None:
     default="build",
     show_default=True,
     type=click.Path(file_okay=False, path_type=str),
-    help="Folder to write irgraph.ttl, irgraph.jsonld and irgraph.html into.",
+    help="Folder to write irgraph.ttl, irgraph.jsonld, irgraph.html and void.ttl into (replaced whole).",
 )
-@handle_errors
-def build(data: tuple[str, ...], store: str, out_dir: str) -> None:
+@FOLLOW_SYMLINKS
+def build(data: tuple[str, ...], store: str, out_dir: str, follow_symlinks: bool) -> None:
     """Load, validate and write the graph as Turtle, JSON-LD and an HTML explorer.
 
-    Outputs are written only when the data is valid, each file atomically.
+    Outputs are written only when the data is valid, into a new folder that
+    takes the old one's place in one step. A folder holding other files is
+    refused.
 
     \b
     Example:
       irgraph build --out build --data my-data/
     """
-    result = build_graph(out_dir, data, store=store)
+    result = build_graph(out_dir, data, store=store, follow_symlinks=follow_symlinks)
     click.echo(result.summary())
 
 
@@ -154,12 +191,10 @@ def validate(data: tuple[str, ...], store: str, fmt: str) -> None:
     try:
         report = validate_graph(load(data, store=store))
     except LoadError as error:
-        if fmt == "json" and error.report is not None:
-            click.echo(error.report.to_json())
-            sys.exit(error.exit_code)
-        _fail(error)
-    except IrgraphError as error:
-        _fail(error)
+        if fmt != "json" or error.report is None:
+            raise
+        click.echo(error.report.to_json())  # machines get the parse problems as JSON too
+        sys.exit(error.exit_code)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     sys.exit(0 if report.conforms else 1)
 
@@ -202,7 +237,6 @@ def _read_query_file(handle) -> str:
               help="Cut the answer after this many rows (or triples), with a warning.")
 @click.option("--max-result-bytes", "max_bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
               help="Cut the answer when its terms add up to about this many bytes, with a warning.")
-@handle_errors
 def query(data, store, sparql, query_file, name, list_catalog, params, fmt, timeout, max_rows, max_bytes) -> None:
     """Run a SPARQL query: inline, from a file, from stdin, or from the catalog by name.
 
@@ -254,7 +288,6 @@ def query(data, store, sparql, query_file, name, list_catalog, params, fmt, time
 @data_options
 @click.argument("term")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@handle_errors
 def describe(data, store, term, fmt) -> None:
     """Everything the graph says about one entity: type, names, definition, links in and out, sources.
 
@@ -288,7 +321,6 @@ def describe(data, store, term, fmt) -> None:
               show_default=True, help="Cut answers whose terms add up to about this many bytes.")
 @click.option("--max-concurrent", type=click.IntRange(min=1), default=None,
               help="Queries running at once; more wait for a free slot within their time limit [default: 8 per CPU].")
-@handle_errors
 def serve(data, store, host, port, timeout, cors_origins, allowed_hosts, max_request_bytes, max_rows, max_bytes,
           max_concurrent) -> None:
     """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql.
@@ -356,7 +388,7 @@ def serve(data, store, host, port, timeout, cors_origins, allowed_hosts, max_req
     help="Do not draw nodes of these classes; repeatable.",
 )
 @click.option("--title", default=DEFAULT_TITLE, show_default=True, help="The page's title.")
-@handle_errors
+@FOLLOW_SYMLINKS
 def viz(
     data: tuple[str, ...],
     store: str,
@@ -366,6 +398,7 @@ def viz(
     include_classes: tuple[str, ...],
     exclude_classes: tuple[str, ...],
     title: str,
+    follow_symlinks: bool,
 ) -> None:
     """Write the interactive explorer: one HTML file that works offline.
 
@@ -386,6 +419,7 @@ def viz(
         out,
         data,
         store=store,
+        follow_symlinks=follow_symlinks,
         title=title,
         focus=focus,
         depth=DEFAULT_DEPTH if depth is None else depth,
@@ -432,8 +466,9 @@ viz.help = viz.help.replace("{large}", f"{LARGE_GRAPH:,}")
     type=click.Choice(["interventions"]),
     help="JSON-LD: one nested object per intervention with its studies, findings and sources.",
 )
-@handle_errors
-def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, context: str, frame: str | None) -> None:
+@FOLLOW_SYMLINKS
+def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, context: str, frame: str | None,
+           follow_symlinks: bool) -> None:
     """Write the graph in a format other tools read.
 
     Nothing is validated here (run 'irgraph validate' or 'irgraph build');
@@ -445,12 +480,15 @@ def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, cont
       irgraph export --format graphml -o irgraph.graphml
       irgraph export --format nt | sort | head
     """
-    from .export import export_graph, write_atomic
+    from .export import export_graph
+    from .writes import checked_output_file, write_atomic
 
+    if output:  # a path that cannot be written is refused before the work
+        checked_output_file(output, follow_symlinks=follow_symlinks)
     text = export_graph(fmt, data, store=store, context=context, frame=frame)
     if output:
-        write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        written = write_atomic(output, text, follow_symlinks=follow_symlinks)
+        click.echo(f"wrote {written}", err=True)
     else:
         click.echo(text, nl=False)
 
@@ -471,7 +509,6 @@ def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, cont
     is_flag=True,
     help="Count sources, concept schemes and controlled values (left out by default) in the network measures.",
 )
-@handle_errors
 def stats(data: tuple[str, ...], store: str, fmt: str, top: int, all_links: bool) -> None:
     """Counts per class and property, most central entities, components, interventions by approach and phase.
 
@@ -493,7 +530,6 @@ def stats(data: tuple[str, ...], store: str, fmt: str, top: int, all_links: bool
 @click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="How many shortest paths to show.")
 @click.option("--all-links", is_flag=True, help="Also follow provenance, scheme and controlled-value links.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@handle_errors
 def path(data: tuple[str, ...], store: str, start: str, end: str, limit: int, all_links: bool, fmt: str) -> None:
     """The shortest explanation paths between two entities, with each link's label and direction.
 
@@ -529,7 +565,6 @@ def path(data: tuple[str, ...], store: str, start: str, end: str, limit: int, al
     show_default=True,
     help="text for people, turtle (changeset vocabulary) or json for machines.",
 )
-@handle_errors
 def diff(old: str, new: str, fmt: str) -> None:
     """What changed between two versions: triples removed and added, by subject, with a summary per class.
 
@@ -578,7 +613,6 @@ class _Progress:
               help="The folder of the persistent Oxigraph store to fill (created, or replaced when it holds an irgraph store).")
 @click.option("--data", "data", multiple=True, type=click.Path(path_type=str), metavar="DIR",
               help="A folder or file of RDF (.ttl, .nt, .nq, .trig, .jsonld) to load with the bundled data; repeatable.")
-@handle_errors
 def load_command(store: str, data: tuple[str, ...]) -> None:
     """Fill a persistent store on disk once, so later commands open it instead of parsing.
 
@@ -623,7 +657,6 @@ def load_command(store: str, data: tuple[str, ...]) -> None:
               help="Triples per request.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for the server to answer each request.")
-@handle_errors
 def push(store: str, data: tuple[str, ...], source: str, graph_iri: str | None, replace: bool,
          batch_size: int, timeout: float) -> None:
     """Upload the graph into a named graph of a SPARQL server (Graph Store Protocol).

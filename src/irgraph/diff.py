@@ -25,13 +25,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, Namespace
-from rdflib.compare import to_canonical_graph
 
+from .canonical import canonical_triples
 from .errors import UsageError
 from .load import data_files, parse_file
 from .namespaces import IRG_URI, bind_prefixes, compact, prefixes
 from .resources import ontology_file
-from .store import to_ox, to_rdflib
+from .store import to_rdflib
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -64,24 +64,14 @@ def read_triples(path: str | Path) -> list[ox.Triple]:
 
 
 def _canonical_set(triples: list[ox.Triple]) -> set[ox.Triple]:
-    """The triples with blank nodes relabelled by their structure.
+    """The triples with blank nodes relabelled by their structure (:mod:`irgraph.canonical`).
 
-    rdflib's canonical labels are hashes of each blank node's surroundings,
-    so a blank node that did not change keeps its label when others are added
-    or removed elsewhere (a numbering such as ``c14n0, c14n1…`` would shift
-    and make unchanged blank nodes look changed). Only triples with blank
-    nodes go through it: the rest need no relabelling.
+    Labels are hashes of each blank node's own group of blank nodes, so a
+    blank node that did not change keeps its label when others are added or
+    removed elsewhere (a numbering such as ``c14n0, c14n1…`` would shift and
+    make unchanged blank nodes look changed).
     """
-    ground = set()
-    with_blank_nodes = Graph()
-    for triple in triples:
-        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
-            with_blank_nodes.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        else:
-            ground.add(triple)
-    if len(with_blank_nodes):
-        ground.update(ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in to_canonical_graph(with_blank_nodes))
-    return ground
+    return set(canonical_triples(triples))
 
 
 @cache

@@ -82,6 +82,10 @@ class QueryTimeout(IrgraphError):
         return _rebuild_timeout, (str(self), self.abandoned, self.seconds)
 
 
+class WriteError(IrgraphError):
+    """An output cannot be written where asked (not a regular file or folder, no such folder, no space); nothing was changed."""
+
+
 class RemoteError(IrgraphError):
     """A remote store could not be reached, or refused a request (its answer is in the message)."""
 

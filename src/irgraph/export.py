@@ -1,8 +1,8 @@
 """Serialise the graph for other tools: Turtle, N-Triples, N-Quads, compact JSON-LD, GraphML.
 
 Every writer starts from the same sorted list of triples (blank nodes
-canonicalised), so the same graph always gives the same bytes. Files are
-written atomically: a temporary file in the target folder, then a rename.
+canonicalised by :mod:`irgraph.canonical`, in about linear time), so the same graph always gives the same bytes. Files are
+written atomically by :func:`irgraph.writes.write_atomic`.
 
 Which writer does what, and why (``benchmarks/export_speed.py`` measures it;
 at 100,000 triples on two cores):
@@ -24,8 +24,6 @@ at 100,000 triples on two cores):
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -35,12 +33,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from .canonical import canonical_statements, canonical_triples
 from .errors import UsageError
 from .load import input_files, load, parse_file
 from .namespaces import compact, prefixes
 from .network import to_graphml
 from .resources import context_file, data_dir, ontology_file
-from .store import DEFAULT_STORE, ox_triples
+from .store import DEFAULT_STORE, ox_triples, parse_store
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -71,14 +70,6 @@ def _sort(triples: list[ox.Triple]) -> list[ox.Triple]:
     )
 
 
-def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
-    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
-        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-        return [ox.Triple(q.subject, q.predicate, q.object) for q in dataset]
-    return triples
-
-
 def sorted_triples(graph: Graph) -> list[ox.Triple]:
     """The graph's triples in a stable order: by subject, ``rdf:type`` first, then predicate and object.
 
@@ -89,7 +80,7 @@ def sorted_triples(graph: Graph) -> list[ox.Triple]:
     >>> first.predicate.value == _RDF_TYPE
     True
     """
-    return _sort(_canonical(ox_triples(graph)))
+    return _sort(canonical_triples(ox_triples(graph)))
 
 
 def to_turtle(graph: Graph) -> str:
@@ -170,11 +161,14 @@ def to_nquads(paths: Iterable[str | Path]) -> str:
             return term
 
         quads.extend(ox.Quad(local(q.subject), q.predicate, local(q.object), name) for q in parse_file(path))
-    dataset = ox.Dataset(quads)
-    if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads):
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return _nquads(quads)
+
+
+def _nquads(quads: list[ox.Quad]) -> str:
+    """Quads as sorted N-Quads, blank nodes canonicalised, each quad once."""
+    canonical = {ox.Quad(*statement) for statement in canonical_statements((q.subject, q.predicate, q.object, q.graph_name) for q in quads)}
     ordered = sorted(
-        dataset,
+        canonical,
         key=lambda q: (q.graph_name.value, _term_key(q.subject), q.predicate.value != _RDF_TYPE, q.predicate.value, _term_key(q.object)),
     )
     return ox.serialize(ordered, format=ox.RdfFormat.N_QUADS).decode("utf-8")
@@ -453,9 +447,13 @@ def export_graph(
     ``fmt`` is ``jsonld``, ``turtle``, ``nt``, ``nq`` (one named graph per
     input file, see :func:`to_nquads`) or ``graphml`` (the property-graph
     projection, see :func:`irgraph.network.to_graphml`). ``context`` and
-    ``frame`` apply to JSON-LD only. Raises :class:`~irgraph.errors.LoadError`
-    when a file does not parse and :class:`~irgraph.errors.UsageError` for an
-    unknown format or an option that does not apply.
+    ``frame`` apply to JSON-LD only. Every format reads the graph from
+    ``store``; ``nq`` needs the files and so an in-memory store (a persistent
+    or remote store keeps no record of which file a triple came from).
+    Raises :class:`~irgraph.errors.LoadError` when a file does not parse and
+    :class:`~irgraph.errors.UsageError` for an unknown format, an option
+    that does not apply, a store that is not there, or ``nq`` from a store
+    on disk or on a server.
 
     >>> export_graph("turtle") == to_turtle(__import__("irgraph").load_graph())
     True
@@ -468,9 +466,17 @@ def export_graph(
         raise UsageError(f"unknown frame {frame!r}; choose one of: {', '.join(FRAMES)}")
     if context not in CONTEXT_MODES:
         raise UsageError(f"unknown JSON-LD context mode {context!r}; choose one of: {', '.join(CONTEXT_MODES)}")
+    spec = parse_store(store)
     if fmt == "nq":
+        if not spec.in_memory:
+            load(extra_data, store=spec)  # a store that is not there (or --data with one) is reported as such
+            raise UsageError(
+                f"--format nq names one graph per input file, and the store {spec} does not record "
+                "which file each triple came from; export it with --format nt or turtle, "
+                "or export N-Quads from the files themselves (leave out --store)"
+            )
         return to_nquads(input_files(extra_data))
-    graph = load(extra_data, store=store).graph
+    graph = load(extra_data, store=spec).graph
     if fmt == "turtle":
         return to_turtle(graph)
     if fmt == "nt":
@@ -478,30 +484,3 @@ def export_graph(
     if fmt == "graphml":
         return to_graphml(graph)
     return to_jsonld(graph, context=context, frame=frame)
-
-
-def write_atomic(path: str | Path, content: str | bytes) -> Path:
-    """Write ``content`` to ``path`` so that readers see the old file or the new one, never half.
-
-    The data goes to a temporary file in the same folder, is flushed to disk,
-    then renamed over the target. On any error the temporary file is removed
-    and the old file stays as it was.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    # mkstemp creates the file readable by its owner only; give it the usual mode
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -20,17 +20,18 @@ import io
 import json
 import os
 import shutil
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .errors import LoadError, UsageError
+from .errors import LoadError, UsageError, WriteError
+from .limits import too_deep, too_long
 from .namespaces import prefixes
 from .report import ERROR, Problem, Report
 from .resources import context_file, data_dir, ontology_file
@@ -47,6 +48,7 @@ from .store import (
     read_manifest,
     to_rdflib,
 )
+from .writes import cleanup_on_signals, remove_leftovers, replace_folder, staging_folder
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -323,10 +325,44 @@ def _parse_error(
     return LoadError(problem.to_text(), Report([problem], [display_path(path)]))
 
 
+_NESTED_SYNTAX = {ox.RdfFormat.TURTLE: "turtle", ox.RdfFormat.TRIG: "turtle", ox.RdfFormat.JSON_LD: "json"}
+
+
+def _check_nesting(path: Path) -> None:
+    """Refuse a file whose structures nest deeper than the limit (:mod:`irgraph.limits`), naming the line."""
+    syntax = _NESTED_SYNTAX.get(FORMATS[path.suffix.lower()])
+    excess = too_deep(path, syntax) if syntax else None
+    if excess is not None:
+        raise _parse_error(path, excess.message, excess.line, excess.column, hint=excess.hint)
+
+
+@contextmanager
+def _reading(path: Path, outcome: str = ""):
+    """Parser errors while reading ``path`` as a :class:`LoadError` naming the file and line.
+
+    ``outcome`` is added to the message (what became of the target). A
+    term too long for the parser's buffer (a ``MemoryError``) is found in
+    the file and reported with its line.
+    """
+    try:
+        yield
+    except SyntaxError as error:
+        raise _parse_error(path, (error.msg or str(error)).strip() + outcome, error.lineno, error.offset) from None
+    except MemoryError:
+        syntax = "json" if FORMATS[path.suffix.lower()] == ox.RdfFormat.JSON_LD else "turtle"
+        excess = too_long(path, syntax)
+        if excess is None:
+            raise
+        raise _parse_error(path, excess.message + outcome, excess.line, excess.column, hint=excess.hint) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise _parse_error(path, f"cannot read the file: {error}{outcome}") from None
+
+
 def parse_file(path: Path) -> list[ox.Quad]:
     """Parse one RDF file into quads, or raise :class:`LoadError` naming file and line."""
     fmt = FORMATS[path.suffix.lower()]
-    try:
+    with _reading(path):
+        _check_nesting(path)
         if fmt == ox.RdfFormat.JSON_LD:
             data = _jsonld_input(path)
             quads = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True))
@@ -334,11 +370,6 @@ def parse_file(path: Path) -> list[ox.Quad]:
         else:
             quads = ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
         return [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in quads]
-    except SyntaxError as error:
-        message = (error.msg or str(error)).strip()
-        raise _parse_error(path, message, error.lineno, error.offset) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise _parse_error(path, f"cannot read the file: {error}") from None
 
 
 def load(
@@ -403,15 +434,12 @@ _TRIPLE_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
 def _load_into(store: ox.Store, path: Path) -> None:
     """Load one file into the default graph of an in-memory Oxigraph store (quads lose their graph name)."""
     fmt = FORMATS[path.suffix.lower()]
-    try:
+    with _reading(path):
         if fmt in _TRIPLE_FORMATS and not _has_blank_node_labels(path):
+            _check_nesting(path)
             store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=ox.DefaultGraph())
         else:  # blank-node labels are renamed so that _:b1 in two files stays two nodes
             store.extend(_stream(path, lambda _count: None))
-    except SyntaxError as error:
-        raise _parse_error(path, (error.msg or str(error)).strip(), error.lineno, error.offset) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise _parse_error(path, f"cannot read the file: {error}") from None
 
 
 def _has_blank_node_labels(path: Path) -> bool:
@@ -427,13 +455,9 @@ def _has_blank_node_labels(path: Path) -> bool:
 
 def _check_syntax(path: Path) -> None:
     """Parse one file and throw the triples away: only its errors matter."""
-    try:
+    with _reading(path):
         for _quad in _stream(path, lambda _count: None):
             pass
-    except SyntaxError as error:
-        raise _parse_error(path, (error.msg or str(error)).strip(), error.lineno, error.offset) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise _parse_error(path, f"cannot read the file: {error}") from None
 
 
 class _FileIndex:
@@ -567,6 +591,7 @@ def _stream(path: Path, on_read: Callable[[int], None]) -> Iterator[ox.Quad]:
     """The triples of one file, streamed, all in the default graph (as :func:`load` merges them)."""
     fmt = FORMATS[path.suffix.lower()]
     base = path.resolve().as_uri()
+    _check_nesting(path)
     if fmt == ox.RdfFormat.JSON_LD:
         data = _jsonld_input(path)  # contexts checked first; a JSON document is read whole
         on_read(path.stat().st_size)
@@ -589,17 +614,6 @@ def _check_target(target: Path) -> None:
             f"{target} is a folder that is not an irgraph store (it has no {MANIFEST_NAME}); "
             "give a new or empty folder: irgraph load never replaces a folder it did not fill"
         )
-
-
-def _swap(new: Path, target: Path) -> None:
-    """Put the folder ``new`` in place of ``target``; the old store is removed only afterwards."""
-    if target.exists():
-        old = target.parent / f".{target.name}.old-{os.getpid()}"
-        os.rename(target, old)
-        os.rename(new, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(new, target)
 
 
 def fill_store(
@@ -629,10 +643,11 @@ def fill_store(
     ...     result.triples == len(load_graph(store=f"oxigraph:{folder}/store")) > 1000
     True
     """
-    target = Path(path).expanduser()
+    target = Path(os.path.abspath(Path(path).expanduser()))
     files = input_files(extra_data, bundled=bundled)
     _check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target)
     total = sum(f.stat().st_size for f in files)
     started = time.perf_counter()
     state = {"bytes": 0, "triples": 0, "file": ""}
@@ -651,32 +666,30 @@ def fill_store(
                 report()
             yield quad
 
-    new = Path(tempfile.mkdtemp(prefix=f".{target.name}.loading-", dir=target.parent))
-    try:
-        store = ox.Store(str(new))
-        loaded_files = []
-        for file in files:
-            name = display_path(file)
-            state["file"] = name
-            before = state["triples"]
+    with cleanup_on_signals():
+        new = staging_folder(target, "loading")
+        try:
             try:
-                store.bulk_extend(counted(_stream(file, on_read)))
-            except SyntaxError as error:
-                message = (error.msg or str(error)).strip()
-                raise _parse_error(file, message + "; the store was left as it was", error.lineno, error.offset) from None
-            except (OSError, UnicodeDecodeError) as error:
-                raise _parse_error(file, f"loading failed: {error}; the store was left as it was") from None
-            loaded_files.append({"name": name, "triples": state["triples"] - before})
-            report()
-        store.flush()
-        store.optimize()
-        triples = len(store)
-        del store
-        gc.collect()
-        manifest = {"irgraph-store": 1, "triples": triples, "files": loaded_files}
-        (new / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        _swap(new, target)
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        raise
+                store = ox.Store(str(new))
+            except OSError as error:
+                raise WriteError(f"{target}: a new store cannot be made beside it: {error}") from None
+            loaded_files = []
+            for file in files:
+                name = display_path(file)
+                state["file"] = name
+                before = state["triples"]
+                with _reading(file, "; the store was left as it was"):
+                    store.bulk_extend(counted(_stream(file, on_read)))
+                loaded_files.append({"name": name, "triples": state["triples"] - before})
+                report()
+            store.flush()
+            store.optimize()
+            triples = len(store)
+            del store
+            gc.collect()
+            manifest = {"irgraph-store": 1, "triples": triples, "files": loaded_files}
+            (new / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+            replace_folder(new, target)
+        finally:
+            shutil.rmtree(new, ignore_errors=True)
     return FillResult(target, triples, [f["name"] for f in loaded_files], time.perf_counter() - started)

@@ -12,7 +12,13 @@ HTTP goes through ``requests``: it does both digest and basic
 authentication and re-uses a digest challenge for the following batches.
 Credentials come only from the environment variables
 ``IRGRAPH_SPARQL_USER`` and ``IRGRAPH_SPARQL_PASSWORD``; they are never
-accepted in a URL or an option and never appear in a message.
+accepted in a URL or an option and never appear in a message. They are sent
+only to the host of the store URL: a redirect to the same scheme, host and
+port is followed (with the same method and body), a redirect anywhere else
+is refused (:class:`~irgraph.errors.RemoteError`) before anything is sent
+there. Text from a server (an error page, a reason phrase, a content type,
+a redirect's address) reaches a message only through :func:`server_text`,
+which removes terminal control sequences.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
+from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
 import requests
@@ -34,7 +41,7 @@ from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 from .errors import QueryError, QueryTimeout, RemoteError, UsageError
 from .export import sorted_triples
 from .namespaces import bind_prefixes
-from .store import DEFAULT_GRAPH_IRI, SPARQL, StoreSpec, parse_store
+from .store import DEFAULT_GRAPH_IRI, SPARQL, StoreSpec, parse_store, redacted
 
 USER_VARIABLE = "IRGRAPH_SPARQL_USER"
 PASSWORD_VARIABLE = "IRGRAPH_SPARQL_PASSWORD"
@@ -42,6 +49,11 @@ PASSWORD_VARIABLE = "IRGRAPH_SPARQL_PASSWORD"
 DEFAULT_TIMEOUT = 60.0
 #: Triples per uploaded batch (about 10 MB of N-Triples for typical data).
 DEFAULT_BATCH = 50_000
+#: Redirects followed within the store's own host before giving up.
+MAX_REDIRECTS = 5
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+#: Terminal control: escape sequences (CSI, OSC, two-byte), other C0 controls but tab and newline, DEL, C1 controls.
+_CONTROL = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]?|\x1b[ -~]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ACCEPT = (
     "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
     "application/n-triples;q=0.8, text/turtle;q=0.7"
@@ -80,19 +92,58 @@ class _Client:
         self.session.auth = HTTPDigestAuth(*self.credentials) if self.credentials else _no_auth
 
     def request(self, method: str, url: str, **kwargs) -> requests.Response:
+        """Send one request to ``url``, following redirects only within its scheme, host and port."""
         kwargs.setdefault("timeout", self.timeout)
+        kwargs["allow_redirects"] = False  # followed below, where the target's host can be checked first
+        origin = _origin(url)
         try:
-            response = self.session.request(method, url, **kwargs)
-            if response.status_code == 401 and self.credentials and isinstance(self.session.auth, HTTPDigestAuth):
-                challenge = response.headers.get("WWW-Authenticate", "")
-                if challenge.lower().startswith("basic"):
-                    self.session.auth = HTTPBasicAuth(*self.credentials)
-                    response = self.session.request(method, url, **kwargs)
-            return response
+            for _hop in range(MAX_REDIRECTS + 1):
+                response = self._authenticated(method, url, **kwargs)
+                if not response.is_redirect:
+                    return response
+                target = urljoin(url, response.headers["Location"])
+                if _origin(target) != origin:
+                    raise RemoteError(
+                        f"{redacted(url)} redirected the request to another host, {server_text(redacted(target))}: "
+                        "irgraph sends requests (and credentials) only to the host in the store URL; "
+                        "if you trust that host, give its URL in --store instead"
+                    )
+                url = target
+                kwargs.pop("params", None)  # the redirect's address has its own query
+            raise RemoteError(f"{redacted(url)} redirected the request more than {MAX_REDIRECTS} times")
         except requests.Timeout:
             raise QueryTimeout(f"{url} did not answer within {kwargs['timeout']:g} s") from None
         except requests.RequestException as error:
             raise RemoteError(f"cannot reach {url}: {_reason(error)}; check the URL and that the server is running") from None
+
+    def _authenticated(self, method: str, url: str, **kwargs) -> requests.Response:
+        response = self.session.request(method, url, **kwargs)
+        if response.status_code == 401 and self.credentials and isinstance(self.session.auth, HTTPDigestAuth):
+            challenge = response.headers.get("WWW-Authenticate", "")
+            if challenge.lower().startswith("basic"):
+                self.session.auth = HTTPBasicAuth(*self.credentials)
+                response = self.session.request(method, url, **kwargs)
+        return response
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port of ``url`` (default ports filled in): where credentials may go."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def server_text(text: str) -> str:
+    """Text sent by a server, safe to print on a terminal: escape sequences and control characters removed.
+
+    >>> server_text("refused\x1b]0;owned\x07 \x1b[31mred\x1b[0m\x9b")
+    'refused red'
+    """
+    return _CONTROL.sub("", text)
 
 
 def _no_auth(request):
@@ -111,13 +162,13 @@ def _reason(error: Exception) -> str:
 
 def _server_message(response: requests.Response) -> str:
     """A short, readable excerpt of a server's error page."""
-    text = re.sub(r"<[^>]+>", " ", response.text or "")
+    text = re.sub(r"<[^>]+>", " ", server_text(response.text or ""))
     text = re.sub(r"\s+", " ", text).strip()
     return (text[:300] + "…") if len(text) > 300 else text
 
 
 def _refusal(response: requests.Response, url: str, what: str) -> str:
-    status = f"HTTP {response.status_code} {response.reason or ''}".strip()
+    status = f"HTTP {response.status_code} {server_text(response.reason or '')}".strip()
     if response.status_code == 401:
         if credentials() is None:
             hint = f"the server asks for credentials: set {USER_VARIABLE} and {PASSWORD_VARIABLE}"
@@ -178,7 +229,8 @@ class RemoteStore(SPARQLStore):
         try:
             return Result.parse(BytesIO(response.content), content_type=content_type)
         except Exception as error:  # noqa: BLE001 - rdflib's parsers raise many kinds; report which answer was unreadable
-            raise QueryError(f"{self.query_endpoint} sent an answer irgraph cannot read ({content_type}): {error}") from None
+            raise QueryError(f"{self.query_endpoint} sent an answer irgraph cannot read "
+                             f"({server_text(content_type)}): {server_text(str(error))}") from None
 
 
 def remote_graph(store: str | StoreSpec, *, timeout: float = DEFAULT_TIMEOUT) -> Graph:

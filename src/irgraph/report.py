@@ -18,7 +18,7 @@ WARNING = "warning"
 class Problem:
     """One thing wrong with the input.
 
-    ``kind`` says what found it: ``parse``, ``shacl``, ``undeclared-term``,
+    ``kind`` says what found it: ``parse``, ``shacl``, ``literal``, ``undeclared-term``,
     ``undefined-node`` or ``check`` (a violation query). ``focus`` is the IRI
     of the node concerned (empty for parse errors), ``label`` its English
     label, ``path`` the property, ``files`` the data files the node comes from,

@@ -33,7 +33,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 
 
 def printable(text: str) -> str:
-    """``text`` with control and bidirectional-override characters shown as escapes, for a terminal.
+    r"""``text`` with control and bidirectional-override characters shown as escapes, for a terminal.
 
     Data from files must not steer the terminal (escape sequences, a
     changed window title, text that runs right to left).

@@ -118,7 +118,7 @@ def screenshot(out: str | Path, html: str | Path | None = None, *, browser=None)
     rendered with :func:`irgraph.visualize.to_html` into a temporary file.
     ``browser`` is a running playwright browser to use (else one is started).
     """
-    from .export import write_atomic
+    from .writes import write_atomic
     from .load import load_graph
     from .visualize import to_html
 

@@ -91,12 +91,18 @@ def _bad(spec: str, why: str) -> UsageError:
     return UsageError(f"invalid store {spec!r}: {why}. Use one of: {_forms()}")
 
 
-def _redacted(url: str) -> str:
-    """``url`` without any user name or password in it, safe to print."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
+def redacted(url: str) -> str:
+    """``url`` without any user name or password in it, safe to print (also when it does not parse).
+
+    Everything between the scheme and the last ``@`` goes.
+
+    >>> redacted("http://dba:secret@[::1/sparql")
+    'http://***@[::1/sparql'
+    """
+    if "@" not in url:
         return url
-    return urlunsplit((parts.scheme, "***@" + parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
+    scheme, sep, _rest = url.partition("://")
+    return (scheme + sep if sep else "") + "***@" + url.rsplit("@", 1)[1]
 
 
 def _check_url(shown: str, url: str, what: str) -> str:
@@ -104,11 +110,13 @@ def _check_url(shown: str, url: str, what: str) -> str:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as error:
-        raise _bad(shown, f"the {what} is not a valid URL ({error})") from None
+        # the parser's reason may quote part of the URL, and so of a password in it
+        reason = "" if "@" in url else f" ({error})"
+        raise _bad(shown, f"the {what} is not a valid URL{reason}") from None
     if "@" in parts.netloc:
         # never echo the URL as given: it holds a password
         raise UsageError(
-            f"the {what} {_redacted(url)} holds credentials; remove them from the URL and set "
+            f"the {what} {redacted(url)} holds credentials; remove them from the URL and set "
             "IRGRAPH_SPARQL_USER and IRGRAPH_SPARQL_PASSWORD instead (credentials are never taken from the command line)"
         )
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -153,7 +161,7 @@ def parse_store(spec: str | StoreSpec) -> StoreSpec:
         return StoreSpec(kind=PERSISTENT, path=Path(rest).expanduser())
     if kind == "sparql" and sep:
         urls = [u.strip() for u in _split_urls(rest)]
-        shown = "sparql:" + ",".join(_redacted(u) for u in urls)
+        shown = "sparql:" + ",".join(redacted(u) for u in urls)
         if len(urls) > 2 or not all(urls):
             raise _bad(shown, "give one query URL and at most one Graph Store (or update) URL, separated by a comma")
         query_url = _check_url(shown, urls[0], "query URL")

@@ -1,16 +1,21 @@
 """Validate the loaded graph against the contract and report every problem.
 
-Three checks, all reported together as one :class:`~irgraph.report.Report`:
+Four checks, all reported together as one :class:`~irgraph.report.Report`:
 
 1. SHACL (pySHACL) with ``ontology/shapes.ttl``;
 2. vocabulary: every ``irg:`` term used must be declared by the ontology, and
    every ``ir:`` node that is pointed at must be defined somewhere;
-3. the ``*-violation.rq`` queries, which must return no rows.
+3. literals: the text of each ``xsd:`` literal must be a value of its
+   datatype (``"four thousand"^^xsd:integer`` is not);
+4. the ``*-violation.rq`` queries, which must return no rows.
 """
 
 from __future__ import annotations
 
 import difflib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import pyshacl
@@ -25,6 +30,35 @@ from .resources import shapes_file
 from .store import memory_copy, new_graph, rdflib_converter
 
 _SEVERITY = {SH.Violation: ERROR, SH.Warning: WARNING, SH.Info: WARNING}
+#: What rdflib logs, with a traceback, for each literal whose text does not fit its datatype.
+_ILL_TYPED_LOG = "Failed to convert Literal lexical form to value"
+_TYPED_LITERALS = """
+SELECT ?s ?p ?o WHERE {
+  ?s ?p ?o
+  FILTER(isLiteral(?o) && STRSTARTS(STR(DATATYPE(?o)), "http://www.w3.org/2001/XMLSchema#")
+         && DATATYPE(?o) != <http://www.w3.org/2001/XMLSchema#string>)
+}
+"""
+
+
+def _not_ill_typed_log(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith(_ILL_TYPED_LOG)
+
+
+@contextmanager
+def quiet_ill_typed_literals() -> Iterator[None]:
+    """Leave out rdflib's log message and traceback for each ill-typed literal while the block runs.
+
+    :func:`validate` reports every such literal as a problem of its own
+    (kind ``literal``), with the node, the property and how to fix it; the
+    command line uses this around every command.
+    """
+    logger = logging.getLogger("rdflib.term")
+    logger.addFilter(_not_ill_typed_log)
+    try:
+        yield
+    finally:
+        logger.removeFilter(_not_ill_typed_log)
 
 
 @cache
@@ -163,6 +197,30 @@ def vocabulary_problems(loaded: LoadedGraph) -> list[Problem]:
     return problems
 
 
+def literal_problems(loaded: LoadedGraph) -> list[Problem]:
+    """Literals of an ``xsd:`` datatype whose text is not a value of it (``"2001-13-45"^^xsd:date``)."""
+    problems = []
+    for subject, predicate, literal in loaded.graph.query(_TYPED_LITERALS):
+        if not literal.ill_typed:
+            continue
+        datatype = compact(str(literal.datatype))
+        problems.append(
+            Problem(
+                severity=ERROR,
+                kind="literal",
+                message=f"{str(literal)!r} is not a valid {datatype}",
+                focus=str(subject),
+                label=_label(loaded.graph, subject),
+                path=_term(predicate),
+                value=str(literal),
+                files=_using_files(loaded, predicate, subject),
+                hint=f"write a value of type {datatype} (such as 4000 for xsd:integer, 2001-12-31 for xsd:date), "
+                "or change the datatype",
+            )
+        )
+    return problems
+
+
 def check_problems(loaded: LoadedGraph) -> list[Problem]:
     """Rows returned by the ``*-violation.rq`` checks; each row is one problem.
 
@@ -199,11 +257,15 @@ def validate(loaded: LoadedGraph) -> Report:
     True
     """
     report = Report(checked_files=list(loaded.files))
-    shacl = shacl_problems(loaded)
-    report.extend(shacl)
-    report.extend(vocabulary_problems(loaded))
-    # The checks also run against remote stores where SHACL cannot; here a node
-    # that SHACL already flagged needs no second, vaguer message.
-    flagged = {p.focus for p in shacl if p.severity == ERROR}
-    report.extend(p for p in check_problems(loaded) if p.focus not in flagged)
+    with quiet_ill_typed_literals():
+        shacl = shacl_problems(loaded)
+        report.extend(shacl)
+        report.extend(vocabulary_problems(loaded))
+        # a value SHACL already found wrong needs no second message
+        shacl_values = {(p.focus, p.path, p.value) for p in shacl if p.severity == ERROR}
+        report.extend(p for p in literal_problems(loaded) if (p.focus, p.path, p.value) not in shacl_values)
+        # The checks also run against remote stores where SHACL cannot; here a node
+        # that SHACL already flagged needs no second, vaguer message.
+        flagged = {p.focus for p in shacl if p.severity == ERROR}
+        report.extend(p for p in check_problems(loaded) if p.focus not in flagged)
     return report

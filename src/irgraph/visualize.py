@@ -52,7 +52,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from .errors import IrgraphError, UsageError
-from .export import write_atomic
+from .writes import checked_output_file, write_atomic
 from .load import load
 from .namespaces import compact, expand
 from .network import to_networkx
@@ -942,17 +942,22 @@ def write_explorer(
     extra_data: Iterable[str | Path] = (),
     *,
     store: str = DEFAULT_STORE,
+    follow_symlinks: bool = False,
     **options,
 ) -> ExplorerPage:
     """Load the bundled data (plus ``extra_data``) and write the explorer page to ``out`` atomically.
 
     The data is drawn as it is, valid or not (``irgraph validate`` checks it).
     ``options`` are those of :func:`explorer_page`. Raises
-    :class:`~irgraph.errors.LoadError` when a file does not parse and
-    :class:`~irgraph.errors.UsageError` for an unknown focus term or class;
-    in both cases nothing is written.
+    :class:`~irgraph.errors.LoadError` when a file does not parse,
+    :class:`~irgraph.errors.UsageError` for an unknown focus term or class
+    and :class:`~irgraph.errors.WriteError` when ``out`` cannot be written
+    (not a regular file, no such folder; a symbolic link unless
+    ``follow_symlinks``), checked before the work; in every case nothing
+    is written.
     """
+    checked_output_file(out, follow_symlinks=follow_symlinks)
     loaded = load(extra_data, store=store)
     page = explorer_page(loaded.graph, **options)
-    path = write_atomic(out, page.html)
+    path = write_atomic(out, page.html, follow_symlinks=follow_symlinks)
     return replace(page, path=path)

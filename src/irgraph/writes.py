@@ -1,0 +1,360 @@
+"""Writing outputs so that a reader never sees half of them, and nothing is left behind.
+
+* :func:`write_atomic` writes one file: a temporary file in the same folder,
+  flushed to disk, then renamed over the target.
+* :func:`replace_folder` puts a whole new folder in place of another in one
+  step: on Linux the two are exchanged with ``renameat2(RENAME_EXCHANGE)``,
+  so at every instant the target path is either the complete old folder or
+  the complete new one (``irgraph build``, ``irgraph load``).
+* Every output path is checked first (:func:`checked_output_file`,
+  :func:`checked_output_folder`): devices, named pipes, sockets and folders
+  are refused, a symbolic link is written through only when asked
+  (``follow_symlinks=True``), and a parent folder that cannot be made or
+  written is an error (missing folders are made). All of them raise :class:`~irgraph.errors.WriteError` before
+  anything is written.
+* Temporary files and folders carry the process id in their names
+  (``.NAME.PID.XXXX.tmp``, ``.NAME.new-PID-XXXX``, ``.NAME.old-PID-XXXX``,
+  ``.NAME.loading-PID-XXXX``). They are removed on any error, on SIGTERM, SIGHUP
+  and Ctrl-C (:func:`cleanup_on_signals`), and a process killed outright
+  (``kill -9``) leaves them for the next write to the same path, which
+  removes those whose process is gone (:func:`remove_leftovers`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import re
+import shutil
+import signal
+import stat
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import WriteError
+
+_KINDS = ("new", "old", "loading")
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _what(mode: int) -> str | None:
+    """What a file that is not a regular file or a folder is, for messages."""
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return None
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise WriteError(f"{path}: cannot be written: {error.strerror}") from None
+
+
+def _followed(path: Path, follow_symlinks: bool, option: str) -> Path:
+    """``path`` itself, or where its link points when following links was asked for."""
+    if not follow_symlinks:
+        raise WriteError(
+            f"{path} is a symbolic link (to {os.readlink(path)}); irgraph does not write through links "
+            f"unless asked: pass {option}, or give the link's target"
+        )
+    return Path(os.path.realpath(path))
+
+
+def _check_parent(path: Path) -> None:
+    """The folder of ``path``, or the nearest existing folder above it (where the rest is made), must be writable."""
+    existing = path.parent
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise WriteError(f"{path}: {existing} is not a folder; give a path inside a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise WriteError(f"{path}: the folder {existing} is not writable")
+
+
+def _make_parent(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriteError(f"{path}: the folder {path.parent} cannot be made: {error.strerror}") from None
+
+
+def checked_output_file(path: str | Path, *, follow_symlinks: bool = False) -> Path:
+    """The file to write for ``path``, or :class:`WriteError` when it must not be written.
+
+    A regular file or a new name in an existing, writable folder is fine; a
+    folder, a device, a named pipe or a socket is refused (writing
+    atomically would replace it). A symbolic link is refused unless
+    ``follow_symlinks``, when its target is checked and returned.
+
+    >>> checked_output_file("/dev/null")
+    Traceback (most recent call last):
+    ...
+    irgraph.errors.WriteError: /dev/null is a device, not a regular file; give the path of a file to write
+    """
+    path = Path(os.path.abspath(path))
+    info = _lstat(path)
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        return checked_output_file(_followed(path, follow_symlinks, "--follow-symlinks"))
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise WriteError(f"{path} is a folder; give the path of a file to write")
+        if not stat.S_ISREG(info.st_mode):
+            raise WriteError(f"{path} is {_what(info.st_mode) or 'not a regular file'}, not a regular file; "
+                             "give the path of a file to write")
+    _check_parent(path)
+    return path
+
+
+def checked_output_folder(path: str | Path, owned: Iterable[str], *, follow_symlinks: bool = False) -> Path:
+    """The folder to replace for ``path``, or :class:`WriteError`.
+
+    The folder may be missing, empty, or hold only files named in ``owned``
+    (and irgraph's own temporary files for them): anything else in it is
+    someone else's and the folder is refused rather than replaced. A file,
+    device, pipe or socket is refused; a symbolic link is followed only when
+    ``follow_symlinks``.
+    """
+    path = Path(os.path.abspath(path))
+    info = _lstat(path)
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        return checked_output_folder(_followed(path, follow_symlinks, "--follow-symlinks"), owned)
+    if info is None:
+        _check_parent(path)
+        return path
+    if not stat.S_ISDIR(info.st_mode):
+        kind = _what(info.st_mode) or "a file"
+        raise WriteError(f"{path} is {kind}, not a folder; give a folder to write the outputs into")
+    owned = set(owned)
+    temporary = re.compile(r"^\.(" + "|".join(re.escape(n) for n in owned) + r")\.[^/]*\.tmp$") if owned else None
+    foreign = sorted(
+        entry.name for entry in os.scandir(path)
+        if not ((entry.name in owned and entry.is_file(follow_symlinks=False))
+                or (temporary and temporary.match(entry.name)))
+    )
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise WriteError(
+            f"{path} holds files irgraph did not write ({shown}); the folder is replaced whole, so give a new "
+            "or empty folder, or one that holds only irgraph's outputs (nothing was written)"
+        )
+    _check_parent(path)
+    return path
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_leftovers(target: str | Path) -> list[Path]:
+    """Remove what irgraph processes that are gone left beside ``target``; return what was removed.
+
+    Temporary files (``.NAME.PID.XXXX.tmp``) and folders (``.NAME.new-PID-XXXX``,
+    ``.NAME.loading-PID-XXXX``, ``.NAME.old-PID-XXXX``) of a process that is still
+    running are left alone. When ``target`` itself is missing and an
+    ``.old-PID`` folder holds the previous version (a swap without atomic
+    exchange was cut short), it is put back instead of removed.
+    """
+    target = Path(os.path.abspath(target))
+    name = re.escape(target.name)
+    pattern = re.compile(rf"^\.{name}\.(?:(?P<pid>\d+)\.[^/]*\.tmp|(?P<kind>{'|'.join(_KINDS)})-(?P<owner>\d+)-[^/.]+)$")
+    removed = []
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return removed
+    for entry in sorted(entries, key=lambda e: e.name):
+        match = pattern.match(entry.name)
+        if not match or _alive(int(match["pid"] or match["owner"])):
+            continue
+        leftover = Path(entry.path)
+        if match["kind"] == "old" and not os.path.lexists(target):
+            os.rename(leftover, target)
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+    return removed
+
+
+@contextmanager
+def cleanup_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into ``SystemExit(128 + signal)`` while the block runs.
+
+    The default reaction to those signals ends the process at once, past
+    every ``finally``; raised as an exception instead, they let the block
+    remove its temporary files. Only the main thread can install handlers,
+    and only default handlers are replaced (a program's own stay). Ctrl-C
+    already raises ``KeyboardInterrupt``. A second signal during the
+    clean-up is ignored so that the clean-up finishes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired = []
+
+    def stop(signum, _frame):
+        if not fired:
+            fired.append(signum)
+            raise SystemExit(128 + signum)
+
+    previous = {}
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(number) == signal.SIG_DFL:
+            previous[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def staging_folder(target: Path, kind: str = "new") -> Path:
+    """A new empty folder beside ``target`` for this process (``.NAME.KIND-PID-XXXX``), with the usual mode."""
+    _make_parent(target)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{kind}-{os.getpid()}-", dir=target.parent))
+        if os.path.isdir(target):  # the new folder keeps the old one's permissions
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        else:  # mkdtemp makes it readable by its owner only
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o777 & ~umask
+        os.chmod(staging, mode)
+    except OSError as error:
+        raise WriteError(f"{target}: cannot write beside it: {error.strerror}") from None
+    return staging
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2``); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put the complete folder ``new`` at ``target``; the old folder there is removed afterwards.
+
+    Where the system can exchange two paths atomically (Linux), a reader of
+    ``target`` sees the complete old folder or the complete new one, never
+    a mix and never nothing. Elsewhere the old folder is first renamed to
+    ``.NAME.old-PID-XXXX`` and there is a moment with no folder at ``target``; a
+    process killed in that moment leaves the old folder, which the next
+    write puts back (:func:`remove_leftovers`).
+    """
+    _fsync_folder(new)
+    try:
+        if not os.path.lexists(target):
+            os.rename(new, target)
+        elif _exchange(new, target):
+            shutil.rmtree(new, ignore_errors=True)  # now the old folder
+        else:
+            old = target.parent / f".{target.name}.old-{os.getpid()}-{new.name.rsplit('-', 1)[-1]}"
+            os.rename(target, old)
+            try:
+                os.rename(new, target)
+            except BaseException:
+                os.rename(old, target)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as error:
+        raise WriteError(f"{target}: the new version could not be put in place: {error.strerror}; "
+                         "the old one was left as it was") from None
+    _fsync_folder(target.parent)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Create ``path`` (which must not exist), write ``data`` and flush it to disk."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_atomic(path: str | Path, content: str | bytes, *, follow_symlinks: bool = False) -> Path:
+    """Write ``content`` to ``path`` so that readers see the old file or the new one, never half.
+
+    The path is checked first (:func:`checked_output_file`). The data goes
+    to a temporary file in the same folder, is flushed to disk, then renamed
+    over the target. On any error, SIGTERM or Ctrl-C the temporary file is
+    removed and the old file stays as it was; the leftovers of a process
+    killed outright are removed by the next write to the same path.
+    Returns the path written (the link's target when a link was followed).
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_atomic(pathlib.Path(folder) / "a.txt", "hello").read_text()
+    'hello'
+    """
+    path = checked_output_file(path, follow_symlinks=follow_symlinks)
+    _make_parent(path)
+    remove_leftovers(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with cleanup_on_signals():
+        try:
+            descriptor, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+        except OSError as error:
+            raise WriteError(f"{path}: cannot be written: {error.strerror}") from None
+        try:
+            # mkstemp creates the file readable by its owner only; give it the usual mode
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(descriptor, 0o666 & ~umask)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            checked_output_file(path)  # still a file or nothing: not swapped for a device meanwhile
+            os.replace(tmp, path)
+        except OSError as error:
+            Path(tmp).unlink(missing_ok=True)
+            raise WriteError(f"{path}: cannot be written: {error.strerror}; the old file was left as it was") from None
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return path

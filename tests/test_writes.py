@@ -1,0 +1,314 @@
+"""Writes: all-or-nothing builds, exports and loads; no leftovers; output paths that are refused.
+
+The kill tests stop a writer at a chosen step (a profile hook, or a wrapped
+function, that says where it is and then waits on a pipe), kill it there and
+look at what a reader would see. Nothing waits on the clock.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import irgraph
+import irgraph.writes as writes
+from irgraph.build import OUTPUT_NAMES, write_outputs
+from irgraph.errors import WriteError
+
+from .conftest import FIXTURES
+
+# the write code: irgraph.writes, irgraph.build (the module, shadowed on the package by the function) and shutil
+WATCHED = {writes.__file__, sys.modules["irgraph.build"].__file__, shutil.__file__}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def beside(out: Path) -> list[str]:
+    """Everything in the folder of ``out`` except ``out`` itself (leftovers would show here)."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name != out.name)
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory):
+    """The four outputs of two different builds, as bytes: the bundled data, and with more data."""
+    root = tmp_path_factory.mktemp("builds")
+    irgraph.build(root / "old")
+    irgraph.build(root / "new", [FIXTURES / "valid"])
+    old, new = snapshot(root / "old"), snapshot(root / "new")
+    assert sorted(old) == sorted(new) == sorted(OUTPUT_NAMES)
+    assert all(old[name] != new[name] for name in OUTPUT_NAMES)
+    return old, new
+
+
+def _lay(out: Path, files: dict[str, bytes]) -> None:
+    out.mkdir()
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+
+
+def _write_and_stop_at(step: int, out: Path, outputs: dict[str, str], told, wait) -> None:
+    """In a forked child: write the outputs, stopping at the ``step``-th call made by the write code."""
+    seen = [0]
+
+    def hook(frame, event, _arg):
+        if event in ("call", "c_call") and frame.f_code.co_filename in WATCHED:
+            seen[0] += 1
+            if seen[0] == step:
+                os.write(told, b"!")
+                os.read(wait, 1)  # never answered: the parent kills this process here
+
+    try:
+        sys.setprofile(hook)
+        write_outputs(out, outputs)
+    finally:
+        sys.setprofile(None)
+        os._exit(0)
+
+
+def test_a_build_killed_at_any_step_of_writing_leaves_the_old_set_or_the_new_one(tmp_path, two_builds):
+    old, new = two_builds
+    outputs = {name: new[name].decode("utf-8") for name in OUTPUT_NAMES}
+    outcomes = []
+    step = 0
+    while True:
+        step += 1
+        out = tmp_path / str(step) / "out"
+        out.parent.mkdir()
+        _lay(out, old)
+        told_read, told = os.pipe()
+        wait, wait_write = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child
+            _write_and_stop_at(step, out, outputs, told, wait)
+        os.close(told)
+        stopped = os.read(told_read, 1) == b"!"  # b"" when the child finished without reaching the step
+        if stopped:
+            os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        for descriptor in (told_read, wait, wait_write):
+            os.close(descriptor)
+        seen = snapshot(out)
+        assert seen in (old, new), f"killed at step {step}: a mixed or incomplete set {sorted(seen)}"
+        outcomes.append(seen == new)
+        if not stopped:
+            assert seen == new and beside(out) == []
+            break
+        # the next build removes what the killed one left, and writes its own set
+        write_outputs(out, outputs)
+        assert snapshot(out) == new and beside(out) == []
+    assert step > 20, "the write phase was not stepped through"
+    assert outcomes[0] is False and outcomes[-1] is True  # killed early: the old set; late: the new one
+
+
+WRAPPER = """
+import os, sys
+import irgraph.writes as writes
+import irgraph.build, irgraph.load  # the modules, from sys.modules: the package's names are functions
+build_module, load_module = sys.modules["irgraph.build"], sys.modules["irgraph.load"]
+point = sys.argv[1]
+
+def pause():
+    print("paused", flush=True)
+    os.read(0, 1)  # the test never answers: it sends a signal instead
+
+if point == "third-file":
+    real_write, calls = writes.write_file, []
+    def write_file(path, data):
+        calls.append(path)
+        if len(calls) == 3:
+            pause()
+        return real_write(path, data)
+    build_module.write_file = write_file
+elif point == "after-swap":
+    real_exchange = writes._exchange
+    def exchange(first, second):
+        done = real_exchange(first, second)
+        pause()
+        return done
+    writes._exchange = exchange
+elif point == "loading":
+    real_stream = load_module._stream
+    def stream(path, on_read):
+        pause()
+        yield from real_stream(path, on_read)
+    load_module._stream = stream
+from irgraph.cli import main
+main(sys.argv[2:])
+"""
+
+
+def _stopped_then(signal_number: int, point: str, *args) -> subprocess.Popen:
+    """Run ``irgraph ARGS`` in a child process, pause it at ``point``, send it ``signal_number``; the ended process."""
+    process = subprocess.Popen([sys.executable, "-c", WRAPPER, point, *map(str, args)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    assert line == "paused\n", process.communicate()[1]
+    process.send_signal(signal_number)
+    process.communicate()
+    return process
+
+
+def test_irgraph_build_killed_after_the_swap_leaves_the_new_set_and_the_next_build_cleans_up(tmp_path, two_builds):
+    old, new = two_builds
+    out = tmp_path / "out"
+    _lay(out, old)
+    process = _stopped_then(signal.SIGKILL, "after-swap", "build", "--out", out, "--data", FIXTURES / "valid")
+    assert snapshot(out) == new
+    [leftover] = beside(out)  # the old set, swapped out but not removed, waits for the next build
+    assert leftover.startswith(f".out.new-{process.pid}-")
+    subprocess.run([sys.executable, "-m", "irgraph", "build", "--out", str(out)], check=True, capture_output=True)
+    assert snapshot(out) == old and beside(out) == []
+
+
+def test_sigterm_during_a_build_leaves_the_old_set_and_no_temporary(tmp_path, two_builds):
+    old, _new = two_builds
+    out = tmp_path / "out"
+    _lay(out, old)
+    process = _stopped_then(signal.SIGTERM, "third-file", "build", "--out", out, "--data", FIXTURES / "valid")
+    assert process.returncode == 128 + signal.SIGTERM
+    assert snapshot(out) == old and beside(out) == []
+
+
+def test_a_load_stopped_by_sigterm_or_killed_leaves_the_store_and_the_next_load_cleans_up(tmp_path):
+    store = tmp_path / "store"
+    irgraph.fill_store(store)
+    manifest = (store / "irgraph-store.json").read_bytes()
+    args = ("loading", "load", "--store", f"oxigraph:{store}", "--data", FIXTURES / "valid")
+    process = _stopped_then(signal.SIGTERM, *args)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert beside(store) == [] and (store / "irgraph-store.json").read_bytes() == manifest
+    process = _stopped_then(signal.SIGKILL, *args)
+    [leftover] = beside(store)
+    assert leftover.startswith(f".store.loading-{process.pid}-")
+    irgraph.fill_store(store, [FIXTURES / "valid"])
+    assert beside(store) == []
+    assert (store / "irgraph-store.json").read_bytes() != manifest
+
+
+def test_leftovers_of_a_running_process_are_left_alone(tmp_path):
+    target = tmp_path / "out"
+    mine = tmp_path / f".out.new-{os.getpid()}-abc"
+    mine.mkdir()
+    temporary = tmp_path / f".out.{os.getpid()}.xyz.tmp"
+    temporary.write_text("")
+    assert writes.remove_leftovers(target) == []
+    assert mine.exists() and temporary.exists()
+
+
+def test_a_swap_cut_short_without_atomic_exchange_is_undone_by_the_next_write(tmp_path, monkeypatch):
+    """Where the system cannot exchange two folders, a kill between the two renames leaves .old-PID: it is put back."""
+    out = tmp_path / "out"
+    _lay(out, {"irgraph.ttl": b"old"})
+    dead = subprocess.Popen([sys.executable, "-c", ""])
+    dead.wait()
+    os.rename(out, tmp_path / f".out.old-{dead.pid}-abc")
+    writes.remove_leftovers(out)
+    assert snapshot(out) == {"irgraph.ttl": b"old"} and beside(out) == []
+    monkeypatch.setattr(writes, "_exchange", lambda first, second: False)
+    write_outputs(out, {"irgraph.ttl": "new"})
+    assert snapshot(out) == {"irgraph.ttl": b"new"} and beside(out) == []
+
+
+def test_build_refuses_a_folder_with_files_it_did_not_write(invoke, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    result = invoke("build", "--out", out)
+    assert result.exit_code == 2
+    assert "holds files irgraph did not write (notes.txt)" in result.output and "Traceback" not in result.output
+    assert snapshot(out) == {"notes.txt": b"mine"} and beside(out) == []
+
+
+def test_build_keeps_the_folder_mode(tmp_path, two_builds):
+    out = tmp_path / "out"
+    _lay(out, two_builds[0])
+    out.chmod(0o750)
+    write_outputs(out, {"irgraph.ttl": "new"})
+    assert stat.S_IMODE(out.stat().st_mode) == 0o750
+
+
+# --- -o / --out paths that are not regular files (or folders, for build) -----------------------
+
+
+@pytest.fixture
+def no_write(monkeypatch):
+    """Fail the test if anything is written: refusals must come before any write."""
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("something was written")
+
+    monkeypatch.setattr(writes.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(writes.tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(writes.os, "replace", refuse)
+    monkeypatch.setattr(writes.os, "rename", refuse)
+
+
+def _refused(invoke, *args) -> str:
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.output.startswith("irgraph: error: ")
+    return result.output
+
+
+def test_a_fifo_a_socket_and_a_folder_are_refused(invoke, tmp_path, no_write):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "sock"))
+    try:
+        for command in (("export", "-o"), ("viz", "-o")):
+            assert "is a named pipe (FIFO), not a regular file" in _refused(invoke, *command, fifo)
+            assert "is a socket, not a regular file" in _refused(invoke, *command, tmp_path / "sock")
+        result = invoke("export", "-o", tmp_path)  # click's own check
+        assert result.exit_code == 2 and "is a directory" in result.output
+        assert "not a folder" in _refused(invoke, "build", "--out", fifo)
+    finally:
+        server.close()
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_device_is_refused_and_never_written(invoke, no_write):
+    before = os.lstat("/dev/null")
+    assert "/dev/null is a device, not a regular file" in _refused(invoke, "export", "-o", "/dev/null")
+    assert "is a device, not a folder" in _refused(invoke, "build", "--out", "/dev/null")
+    assert os.lstat("/dev/null").st_rdev == before.st_rdev and stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+
+
+def test_a_symlink_is_written_through_only_when_asked(invoke, tmp_path):
+    target = tmp_path / "real.nt"
+    target.write_text("before\n")
+    link = tmp_path / "link.nt"
+    link.symlink_to(target)
+    message = _refused(invoke, "export", "--format", "nt", "-o", link)
+    assert "is a symbolic link" in message and "--follow-symlinks" in message
+    assert target.read_text() == "before\n" and link.is_symlink()
+    result = invoke("export", "--format", "nt", "--follow-symlinks", "-o", link)
+    assert result.exit_code == 0 and link.is_symlink() and target.read_text() == irgraph.export_graph("nt")
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (tmp_path / "site-link").symlink_to(folder)
+    assert "--follow-symlinks" in _refused(invoke, "build", "--out", tmp_path / "site-link")
+
+
+def test_an_output_in_a_folder_that_cannot_exist_is_a_clear_error(invoke, tmp_path):
+    assert "/proc/nope" in _refused(invoke, "export", "--format", "nt", "-o", "/proc/nope/x.nt")
+    (tmp_path / "file").write_text("")
+    assert "Not a directory" in _refused(invoke, "export", "-o", tmp_path / "file" / "x.nt")
+
+
+def test_the_library_raises_write_error(tmp_path):
+    with pytest.raises(WriteError, match="is a folder"):
+        irgraph.write_atomic(tmp_path, "text")
+    with pytest.raises(WriteError, match="is a device"):
+        irgraph.build("/dev/null")
