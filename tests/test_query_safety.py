@@ -397,3 +397,11 @@ def test_thirty_two_concurrent_first_uses_of_a_construct_all_succeed(store):
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[0] == "0", run.stdout
 
+
+
+def test_control_characters_in_data_do_not_reach_the_terminal(invoke, data_dir):
+    folder = data_dir("hostile.ttl", 'ir:x rdfs:label "IL-2\\u001b]0;owned\\u0007\\u202e"@en .\n')
+    result = invoke("query", "--data", folder, "SELECT ?l WHERE { ir:x rdfs:label ?l }")
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
+    assert "\\x1b]0;owned\\x07\\u202e" in result.stdout
