@@ -131,7 +131,7 @@ def worker_store(job: dict) -> dict:
     """Load the data on one store and measure everything on it."""
     store, data, cap, repeat = job["store"], job["data"], job["cap"], job["repeat"]
     started = time.perf_counter()
-    loaded = irgraph.load([data], store=store)
+    loaded = irgraph.load_data([data], store=store)
     load_seconds = time.perf_counter() - started
     rss = _peak_rss_mb()
     graph = loaded.graph

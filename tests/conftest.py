@@ -30,7 +30,7 @@ PREFIXES = """\
 @pytest.fixture(scope="session")
 def loaded():
     """The bundled data, loaded once on the default store (read-only in tests)."""
-    return irgraph.load()
+    return irgraph.load_data()
 
 
 @pytest.fixture(scope="session")

@@ -51,7 +51,7 @@ def test_generator_is_deterministic_and_counts_what_it_writes(synthetic):
 
 def test_generated_data_is_valid_irgraph_data(synthetic):
     folder, _count, _text = synthetic
-    report = irgraph.validate(irgraph.load([folder]))
+    report = irgraph.validate_graph(irgraph.load_data([folder]))
     assert report.conforms, report.to_text()[:2000]
 
 

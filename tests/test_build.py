@@ -35,7 +35,7 @@ def test_build_writes_four_files_and_a_truthful_summary(invoke, tmp_path, graph)
 
 
 def test_outputs_are_the_graph(tmp_path, graph):
-    irgraph.build(tmp_path)
+    irgraph.run_build(tmp_path)
     plain = memory_copy(graph)
     assert isomorphic(Graph().parse(tmp_path / "irgraph.ttl", format="turtle"), plain)
     assert isomorphic(Graph().parse(tmp_path / "irgraph.jsonld", format="json-ld"), plain)
@@ -44,8 +44,8 @@ def test_outputs_are_the_graph(tmp_path, graph):
 
 
 def test_build_twice_gives_identical_bytes(tmp_path):
-    irgraph.build(tmp_path / "a")
-    irgraph.build(tmp_path / "b")
+    irgraph.run_build(tmp_path / "a")
+    irgraph.run_build(tmp_path / "b")
     for name in ("irgraph.ttl", "irgraph.jsonld", "irgraph.html", "void.ttl"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
@@ -82,7 +82,7 @@ def test_invalid_data_writes_nothing_and_exits_1(invoke, tmp_path, data_dir):
 
 def test_interrupted_write_leaves_old_files_and_no_temporary(tmp_path, monkeypatch):
     out = tmp_path / "out"
-    irgraph.build(out)
+    irgraph.run_build(out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     import irgraph.writes as writes
@@ -98,7 +98,7 @@ def test_interrupted_write_leaves_old_files_and_no_temporary(tmp_path, monkeypat
 
     monkeypatch.setattr(writes.os, "fsync", crash_on_third)
     with pytest.raises(KeyboardInterrupt):
-        irgraph.build(out, [FIXTURES / "valid"])
+        irgraph.run_build(out, [FIXTURES / "valid"])
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
@@ -118,7 +118,7 @@ def another_thread():
 
 def _report_of_failed_build(tmp_path, data):
     with pytest.raises(irgraph.ValidationFailed) as failed:
-        irgraph.build(tmp_path / "out", [data])
+        irgraph.run_build(tmp_path / "out", [data])
     assert not (tmp_path / "out").exists()
     return [(p.kind, p.focus, p.message) for p in failed.value.report.problems]
 
@@ -131,10 +131,10 @@ calls, real_in_child = [], build_module.in_child
 build_module.in_child = lambda *args, **kwargs: calls.append(1) or real_in_child(*args, **kwargs)
 problems = lambda report: [[p.kind, p.focus, p.message] for p in report.problems]
 try:
-    irgraph.build(sys.argv[2], [sys.argv[1]])
+    irgraph.run_build(sys.argv[2], [sys.argv[1]])
 except irgraph.ValidationFailed as failed:
     forked = problems(failed.report)
-alone = problems(irgraph.validate(irgraph.load([sys.argv[1]])))
+alone = problems(irgraph.validate_graph(irgraph.load_data([sys.argv[1]])))
 print(json.dumps({"forked": forked, "alone": alone, "in_child": len(calls)}))
 """
 
@@ -159,7 +159,7 @@ def test_validation_beside_rendering_reports_what_validation_alone_does(tmp_path
 def test_a_threaded_process_validates_in_turn(tmp_path, data_dir, another_thread):
     folder = data_dir("unsourced.ttl", 'ir:lonely a irg:Claim ; rdfs:label "Lonely claim"@en .\n')
     assert _report_of_failed_build(tmp_path, folder)
-    assert len(irgraph.build(tmp_path / "ok").files) == 4
+    assert len(irgraph.run_build(tmp_path / "ok").files) == 4
 
 
 def test_a_failure_inside_the_forked_validation_is_raised_here(tmp_path, monkeypatch):
@@ -168,9 +168,9 @@ def test_a_failure_inside_the_forked_validation_is_raised_here(tmp_path, monkeyp
     def broken(_loaded):
         raise irgraph.IrgraphError("the shapes file is unreadable")
 
-    monkeypatch.setattr(system.modules["irgraph.build"], "validate", broken)
+    monkeypatch.setattr(system.modules["irgraph.build"], "validate_graph", broken)
     with pytest.raises(irgraph.IrgraphError, match="the shapes file is unreadable"):
-        irgraph.build(tmp_path / "out")
+        irgraph.run_build(tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
@@ -180,10 +180,10 @@ def test_invalid_data_is_reported_even_when_rendering_fails(tmp_path, data_dir, 
     def broken(_graph):
         raise irgraph.IrgraphError("the explorer could not be drawn")
 
-    monkeypatch.setattr(system.modules["irgraph.build"], "to_html", broken)
+    monkeypatch.setattr(system.modules["irgraph.visualize"], "to_html", broken)
     folder = data_dir("unsourced.ttl", 'ir:lonely a irg:Claim ; rdfs:label "Lonely claim"@en .\n')
     with pytest.raises(irgraph.ValidationFailed):
-        irgraph.build(tmp_path / "out", [folder])
+        irgraph.run_build(tmp_path / "out", [folder])
     with pytest.raises(irgraph.IrgraphError, match="could not be drawn"):
-        irgraph.build(tmp_path / "out")
+        irgraph.run_build(tmp_path / "out")
     assert not (tmp_path / "out").exists()

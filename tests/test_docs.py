@@ -34,7 +34,7 @@ def test_data_readme_example_validates(tmp_path):
     text = (REPO / "data" / "README.md").read_text(encoding="utf-8")
     turtle = re.search(r"```turtle\n(.*?)```", text, re.S).group(1)
     (tmp_path / "example.ttl").write_text(turtle, encoding="utf-8")
-    report = irgraph.validate(irgraph.load([tmp_path]))
+    report = irgraph.validate_graph(irgraph.load_data([tmp_path]))
     assert report.conforms, report.to_text()
 
 
@@ -51,5 +51,5 @@ def test_readme_starts_with_the_two_commands():
 def test_readme_build_summary_is_the_real_one(tmp_path):
     text = (REPO / "README.md").read_text(encoding="utf-8")
     shown = re.search(r"^\d+ triples: .*$", text, re.M).group(0)
-    result = irgraph.build(tmp_path)
+    result = irgraph.run_build(tmp_path)
     assert result.summary().splitlines()[0] == shown

@@ -13,7 +13,7 @@ import pytest
 from rdflib import RDF, RDFS, Namespace, URIRef
 
 import irgraph
-from irgraph.screenshot import browser_missing, offline_page, screenshot, wait_until_drawn
+from tools.screenshot import browser_missing, offline_page, screenshot, wait_until_drawn
 from irgraph.store import memory_copy
 
 from .conftest import FIXTURES, REPO
@@ -36,7 +36,7 @@ IL2 = str(IR["il-2"])
 def browser():
     # one browser for every test here; module scope so that it is closed before other
     # modules run (playwright cannot start a second driver while this one is open)
-    from irgraph.screenshot import chromium
+    from tools.screenshot import chromium
 
     with chromium() as started:
         yield started

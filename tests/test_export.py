@@ -359,7 +359,7 @@ def write_jsonld(tmp_path, document) -> Path:
 def test_imported_and_scoped_remote_contexts_are_refused(tmp_path, no_network, context):
     path = write_jsonld(tmp_path, {"@context": context, "@id": "http://example.org/x"})
     with pytest.raises(LoadError, match="refused JSON-LD context") as caught:
-        irgraph.load([path])
+        irgraph.load_data([path])
     assert "input.jsonld" in str(caught.value)
     assert no_network == []
 
@@ -388,7 +388,7 @@ def test_jsonld_that_would_lose_or_misread_statements_is_refused(tmp_path, invok
     document = {"@context": CONTEXT_IRI, "@graph": [{"@id": "ir:fine", "label": "fine"}, node]}
     path = write_jsonld(tmp_path, document)
     with pytest.raises(LoadError) as caught:
-        irgraph.load([path])
+        irgraph.load_data([path])
     message = str(caught.value)
     assert expected in message
     assert "input.jsonld:" in message  # the file and the line where it stands
@@ -402,7 +402,7 @@ def test_jsonld_that_would_lose_or_misread_statements_is_refused(tmp_path, invok
 def test_jsonld_without_a_context_is_not_read_as_strange_iris(tmp_path):
     path = write_jsonld(tmp_path, {"@id": "ir:x", "http://www.w3.org/2000/01/rdf-schema#label": "x"})
     with pytest.raises(LoadError, match="does not define the prefix 'ir'"):
-        irgraph.load([path])
+        irgraph.load_data([path])
 
 
 # --- the export command -------------------------------------------------------------------
@@ -532,7 +532,7 @@ def test_void_description_counts_match_the_graph(graph):
 
 
 def test_build_writes_the_void_description(tmp_path):
-    result = irgraph.build(tmp_path)
+    result = irgraph.run_build(tmp_path)
     assert tmp_path / "void.ttl" in result.files
     described = Graph().parse(tmp_path / "void.ttl", format="turtle")
     titles = {str(o) for o in described.objects(None, URIRef("http://purl.org/dc/terms/title"))}

@@ -361,7 +361,7 @@ def test_blank_nodes_and_typed_literals_survive_the_child(data_dir):
         "<http://example.org/x> rdfs:label 'x'@en , 'plain' ; <http://example.org/p> [ rdfs:label 'b' ] ;\n"
         "  <http://example.org/rank> 3 ; <http://example.org/score> 0.5 ; <http://example.org/on> '2001-02-03'^^xsd:date .\n"
     ))
-    graph = irgraph.load([folder], bundled=False).graph
+    graph = irgraph.load_data([folder], bundled=False).graph
     text = "SELECT ?o ?l WHERE { ?s ?p ?o OPTIONAL { ?o rdfs:label ?l } } ORDER BY STR(?o)"
     direct = query(graph, text, timeout=None).rows
     assert {"Literal", "BNode"} <= {type(row["o"]).__name__ for row in direct}
@@ -408,7 +408,7 @@ def test_time_limits_work_inside_a_daemonic_process(store):
     """A Pool worker cannot have children: the time limit falls back to a waiting thread."""
     import multiprocessing
 
-    graph = irgraph.load(store=store).graph
+    graph = irgraph.load_data(store=store).graph
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(target=_query_in, args=(sender, graph, True), daemon=True)
@@ -425,7 +425,7 @@ def triple_term_graph(tmp_path):
     data = tmp_path / "statements.ttl"
     data.write_text('VERSION "1.2"\n@prefix ex: <http://example.org/> .\nex:a ex:says <<( ex:b ex:p ex:c )>> .\n',
                     encoding="utf-8")
-    return irgraph.load([data], bundled=False).graph
+    return irgraph.load_data([data], bundled=False).graph
 
 
 @pytest.mark.parametrize("how", [{"timeout": None}, {"timeout": 5}, {"timeout": 5, "isolate": True}],

@@ -273,7 +273,7 @@ def test_deeply_nested_queries_are_refused_before_they_parse(invoke, tmp_path, t
 def test_nesting_within_the_limit_runs_on_both_engines(graph):
     text = "ASK { FILTER(" + "(" * 30 + "true" + ")" * 30 + ") }"
     assert query(graph, text).boolean is True
-    memory = irgraph.load(store="memory").graph
+    memory = irgraph.load_data(store="memory").graph
     assert query(memory, "ASK { FILTER(" + "(" * 10 + "true" + ")" * 10 + ") }").boolean is True
     # rdflib's own parser gives up earlier than the limit: a clear error, not a RecursionError
     with pytest.raises(QueryError, match="nests too deeply for rdflib's parser"):
@@ -372,7 +372,7 @@ FIRST_USES = """
 import sys, threading
 import irgraph
 from irgraph.query import query
-graph = irgraph.load(store=sys.argv[1]).graph
+graph = irgraph.load_data(store=sys.argv[1]).graph
 errors = []
 def run(i):
     try:

@@ -213,7 +213,7 @@ def test_persistent_store_reopens_with_the_same_triples(tmp_path, graph):
     folder = tmp_path / "store"
     result = fill_store(folder)
     assert result.triples == len(graph)
-    first = irgraph.load(store=f"oxigraph:{folder}")
+    first = irgraph.load_data(store=f"oxigraph:{folder}")
     assert first.files[0] == "ontology/irgraph.ttl"
     count = len(first.graph)
     del first

@@ -32,7 +32,7 @@ def test_undeclared_term_is_reported_with_a_suggestion(data_dir):
         "typo.ttl",
         'ir:il-2 irg:hasAproach ir:approach-cytokine-therapy .\n',
     )
-    report = irgraph.validate(irgraph.load([folder]))
+    report = irgraph.validate_graph(irgraph.load_data([folder]))
     typos = [p for p in report.problems if p.kind == "undeclared-term"]
     assert len(typos) == 1
     assert typos[0].value == "irg:hasAproach"
@@ -43,7 +43,7 @@ def test_undeclared_term_is_reported_with_a_suggestion(data_dir):
 
 def test_undefined_individual_is_reported(data_dir):
     folder = data_dir("dangling.ttl", "ir:il-2 irg:targets ir:thymos .\n")
-    report = irgraph.validate(irgraph.load([folder]))
+    report = irgraph.validate_graph(irgraph.load_data([folder]))
     dangling = [p for p in report.problems if p.kind == "undefined-node"]
     assert [p.value for p in dangling] == ["ir:thymos"]
     assert "ir:thymus" in dangling[0].hint
@@ -65,7 +65,7 @@ def test_violation_checks_catch_what_shacl_cannot(data_dir):
         "ir:finding-esprit-cd4-higher irg:contradicts ir:finding-il2-large-cd4-increases .\n"
         "ir:finding-twins-safe irg:fromStudy ir:study-esprit .\n",
     )
-    report = irgraph.validate(irgraph.load([folder]))
+    report = irgraph.validate_graph(irgraph.load_data([folder]))
     checks = {(p.shape, p.focus.rsplit("/", 1)[1]) for p in report.problems if p.kind == "check"}
     assert ("supports-and-contradicts-violation", "finding-esprit-cd4-higher") in checks
     assert ("finding-study-mismatch-violation", "finding-twins-safe") in checks
@@ -102,8 +102,8 @@ def test_parse_error_exits_2_without_traceback(invoke, data_dir):
 
 
 def test_validating_a_memory_store_graph_leaves_it_as_it_was():
-    loaded = irgraph.load(store="memory")
+    loaded = irgraph.load_data(store="memory")
     before = set(loaded.graph)
     namespaces = set(loaded.graph.namespaces())
-    assert irgraph.validate(loaded).conforms
+    assert irgraph.validate_graph(loaded).conforms
     assert set(loaded.graph) == before and set(loaded.graph.namespaces()) == namespaces

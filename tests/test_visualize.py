@@ -267,7 +267,7 @@ def test_large_graphs_warn_and_suggest_focus(invoke, tmp_path):
 
 
 def test_build_writes_the_same_explorer(tmp_path, graph):
-    irgraph.build(tmp_path)
+    irgraph.run_build(tmp_path)
     assert (tmp_path / "irgraph.html").read_text(encoding="utf-8") == to_html(graph)
 
 

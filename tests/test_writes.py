@@ -43,8 +43,8 @@ def beside(out: Path) -> list[str]:
 def two_builds(tmp_path_factory):
     """The four outputs of two different builds, as bytes: the bundled data, and with more data."""
     root = tmp_path_factory.mktemp("builds")
-    irgraph.build(root / "old")
-    irgraph.build(root / "new", [FIXTURES / "valid"])
+    irgraph.run_build(root / "old")
+    irgraph.run_build(root / "new", [FIXTURES / "valid"])
     old, new = snapshot(root / "old"), snapshot(root / "new")
     assert sorted(old) == sorted(new) == sorted(OUTPUT_NAMES)
     assert all(old[name] != new[name] for name in OUTPUT_NAMES)
@@ -311,4 +311,4 @@ def test_the_library_raises_write_error(tmp_path):
     with pytest.raises(WriteError, match="is a folder"):
         irgraph.write_atomic(tmp_path, "text")
     with pytest.raises(WriteError, match="is a device"):
-        irgraph.build("/dev/null")
+        irgraph.run_build("/dev/null")

@@ -4,100 +4,106 @@ The public API, usable from Python and notebooks::
 
     >>> import irgraph
     >>> graph = irgraph.load_graph()
-    >>> report = irgraph.validate(irgraph.load())
+    >>> report = irgraph.validate_graph(irgraph.load_data())
     >>> report.conforms
     True
+
+The submodules keep their names (``irgraph.query`` is the module); calling
+one of the five that used to be functions still works for one release, with
+a DeprecationWarning (see :mod:`irgraph.deprecation`).
 
 A research and education tool, not medical advice.
 """
 
-from .build import BuildResult, build
+from . import build, describe, load, query, validate  # the submodules; see irgraph.deprecation
+from .build import BuildResult, run_build
+from .describe import Description, describe_entity
 from .describe_dataset import dataset_description, to_void
 from .diff import GraphDiff, diff_graphs
 from .errors import (
     IrgraphError, LoadError, QueryError, QueryTimeout, RemoteError, UpdateRefused, UsageError, ValidationFailed,
     WriteError,
 )
-from .export import export_graph, frame_jsonld, to_jsonld, to_nquads, to_ntriples, to_turtle
-from .load import FillResult, LoadedGraph, fill_store, load, load_graph
-from .namespaces import IR, IRG, compact, expand, prefixes
-from .describe import Description, describe
+from .export import export_graph, frame_jsonld, to_graphml, to_jsonld, to_nquads, to_ntriples, to_turtle
 from .guard import QueryLimits
-from .query import QueryResult, check_query, query, run_query
-from .network import ExplanationPath, Stats, explain_paths, graph_stats, to_graphml, to_networkx
+from .load import FillResult, LoadedGraph, fill_store, load_data, load_graph, open_graph
+from .namespaces import IR, IRG, compact, expand, prefixes
+from .network import ExplanationPath, Stats, explain_paths, graph_stats, to_networkx
+from .query import QueryResult, check_query, query_graph, run_query, run_saved_query
 from .report import Problem, Report
 from .serve import make_server
-from .store import DEFAULT_GRAPH_IRI, StoreSpec, open_graph, parse_store
+from .store import DEFAULT_GRAPH_IRI, StoreSpec, parse_store
 from .terms import resolve as resolve_term
-from .validate import validate
+from .validate import validate_graph
 from .visualize import ExplorerPage, explorer_data, explorer_page, to_html, write_explorer
 from .writes import write_atomic
 
 __all__ = [
-    "package_version",
+    "DEFAULT_GRAPH_IRI",
     "IR",
     "IRG",
     "BuildResult",
+    "Description",
+    "ExplanationPath",
     "ExplorerPage",
-    "DEFAULT_GRAPH_IRI",
     "FillResult",
-    "PushResult",
-    "RemoteError",
-    "StoreSpec",
-    "fill_store",
-    "open_graph",
-    "parse_store",
-    "push",
-    "remote_graph",
+    "GraphDiff",
     "IrgraphError",
     "LoadError",
     "LoadedGraph",
-    "Description",
     "Problem",
+    "PushResult",
+    "QueryError",
     "QueryLimits",
     "QueryResult",
-    "UpdateRefused",
-    "QueryError",
     "QueryTimeout",
+    "RemoteError",
     "Report",
+    "Stats",
+    "StoreSpec",
+    "UpdateRefused",
     "UsageError",
     "ValidationFailed",
     "WriteError",
     "__version__",
-    "build",
     "check_query",
     "compact",
-    "describe",
+    "dataset_description",
+    "describe_entity",
+    "diff_graphs",
     "expand",
+    "explain_paths",
     "explorer_data",
     "explorer_page",
-    "load",
+    "export_graph",
+    "fill_store",
+    "frame_jsonld",
+    "graph_stats",
+    "load_data",
     "load_graph",
     "make_server",
+    "open_graph",
+    "package_version",
+    "parse_store",
     "prefixes",
-    "query",
+    "push",
+    "query_graph",
+    "remote_graph",
     "resolve_term",
+    "run_build",
     "run_query",
+    "run_saved_query",
+    "to_graphml",
     "to_html",
     "to_jsonld",
     "to_networkx",
+    "to_nquads",
     "to_ntriples",
     "to_turtle",
-    "validate",
+    "to_void",
+    "validate_graph",
     "write_atomic",
     "write_explorer",
-    "ExplanationPath",
-    "Stats",
-    "explain_paths",
-    "graph_stats",
-    "to_graphml",
-    "export_graph",
-    "frame_jsonld",
-    "to_nquads",
-    "GraphDiff",
-    "diff_graphs",
-    "dataset_description",
-    "to_void",
 ]
 
 #: Imported on first use: only remote stores need the HTTP client, and the

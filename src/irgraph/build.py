@@ -16,18 +16,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import saved_query
+from .deprecation import callable_module
+from . import formats
 from .describe_dataset import to_void
 from .errors import IrgraphError, ValidationFailed
-from .export import to_jsonld, to_turtle
-from .load import load
+from .load import LoadedGraph, load_data
 from .processes import can_fork, in_child
+from .query import WHOLE_ANSWER, run_saved_query
 from .report import Report
 from .store import DEFAULT_STORE
-from .validate import validate
-from .visualize import to_html
+from .validate import validate_graph
 from .writes import checked_output_folder, cleanup_on_signals, remove_leftovers, replace_folder, staging_folder, write_file
 
+#: the formats a build writes, as ``irgraph`` + suffix, before ``void.ttl``, which lists them
+BUILT_FORMATS = ("turtle", "jsonld", "html")
 OUTPUT_NAMES = ("irgraph.ttl", "irgraph.jsonld", "irgraph.html", "void.ttl")
 
 
@@ -49,10 +51,11 @@ class BuildResult:
         return f"{self.triples} triples: {counts}\nwrote:\n{written}{note}"
 
 
-def count_entities(graph) -> dict[str, int]:
+def count_entities(graph, *, timeout: float | None = None) -> dict[str, int]:
     """Interventions, studies, findings, claims and sources in ``graph``."""
-    rows = graph.query(saved_query("summary-counts").text)
-    return {str(row.kind): int(row[1]) for row in rows}
+    result = run_saved_query(graph, "summary-counts", timeout=timeout, limits=WHOLE_ANSWER)
+    kind, count = result.variables[:2]
+    return {str(row[kind]): int(row[count]) for row in result.rows}
 
 
 def _validate_while(loaded, render: Callable[[], dict[str, str]]) -> tuple[Report, dict[str, str]]:
@@ -66,7 +69,7 @@ def _validate_while(loaded, render: Callable[[], dict[str, str]]) -> tuple[Repor
     two run one after the other. Nothing is written here either way.
     """
     if not can_fork():
-        report = validate(loaded)
+        report = validate_graph(loaded)
         return report, (render() if report.conforms else {})
     rendered: dict[str, Any] = {}
 
@@ -78,7 +81,7 @@ def _validate_while(loaded, render: Callable[[], dict[str, str]]) -> tuple[Repor
             rendered["error"] = error
 
     try:
-        report, _ = in_child(validate, loaded, meanwhile=render_or_keep_error)
+        report, _ = in_child(validate_graph, loaded, meanwhile=render_or_keep_error)
     except ChildProcessError:
         raise IrgraphError("validation ended without a report; run 'irgraph validate' to see why") from None
     if not report.conforms:
@@ -110,38 +113,53 @@ def write_outputs(out: Path, outputs: dict[str, str]) -> list[Path]:
     return [out / name for name in outputs]
 
 
-def build(
-    out_dir: str | Path = "build",
-    extra_data: Iterable[str | Path] = (),
-    *,
-    store: str = DEFAULT_STORE,
-    follow_symlinks: bool = False,
-) -> BuildResult:
-    """Load and validate the graph, then write ``irgraph.ttl``, ``irgraph.jsonld``, ``irgraph.html``
+def write_build(loaded: LoadedGraph, out_dir: str | Path = "build", *, follow_symlinks: bool = False) -> BuildResult:
+    """Validate a loaded graph, then write ``irgraph.ttl``, ``irgraph.jsonld``, ``irgraph.html``
     and ``void.ttl`` (the VoID/DCAT description of the dataset) as the folder ``out_dir``.
 
-    The folder is replaced whole, in one step (:func:`write_outputs`), so
-    it may hold only these four files: a folder with anything else in it is
-    refused (:class:`~irgraph.errors.WriteError`), as are a file, a device
-    and, unless ``follow_symlinks``, a symbolic link. Raises
-    :class:`~irgraph.errors.LoadError` (a file did not parse) or
-    :class:`~irgraph.errors.ValidationFailed` (the data breaks the
-    contract); in every case no output file is touched.
+    The files are the build formats of :mod:`irgraph.formats` (:data:`BUILT_FORMATS`),
+    each named ``irgraph`` plus its suffix. The folder is replaced whole, in
+    one step (:func:`write_outputs`), so it may hold only these four files:
+    a folder with anything else in it is refused
+    (:class:`~irgraph.errors.WriteError`), as are a file, a device and,
+    unless ``follow_symlinks``, a symbolic link. Raises
+    :class:`~irgraph.errors.ValidationFailed` when the data breaks the
+    contract; in every case of error no output file is touched.
     """
     out = checked_output_folder(out_dir, OUTPUT_NAMES, follow_symlinks=follow_symlinks)
-    loaded = load(extra_data, store=store)
+    graph = loaded.graph
 
     def render() -> dict[str, str]:
-        return {
-            "irgraph.ttl": to_turtle(loaded.graph),
-            "irgraph.jsonld": to_jsonld(loaded.graph),
-            "irgraph.html": to_html(loaded.graph),
-            "void.ttl": to_void(loaded.graph, distributions=("irgraph.ttl", "irgraph.jsonld", "irgraph.html")),
-        }
+        rendered = {f"irgraph{formats.get(name).suffix}": formats.get(name).write(graph) for name in BUILT_FORMATS}
+        rendered["void.ttl"] = to_void(graph, distributions=tuple(rendered))
+        return rendered
 
     report, outputs = _validate_while(loaded, render)
     if not report.conforms:
         raise ValidationFailed(report)
     write_outputs(out, {name: outputs[name] for name in OUTPUT_NAMES})
     shown = Path(out_dir)  # as the caller named it (a followed link still leads to the files)
-    return BuildResult(shown, [shown / name for name in OUTPUT_NAMES], len(loaded.graph), count_entities(loaded.graph), report)
+    return BuildResult(shown, [shown / name for name in OUTPUT_NAMES], len(graph), count_entities(graph), report)
+
+
+def run_build(
+    out_dir: str | Path = "build",
+    extra_data: Iterable[str | Path] = (),
+    *,
+    store: str = DEFAULT_STORE,
+    follow_symlinks: bool = False,
+) -> BuildResult:
+    """Load the ontology, the bundled data and ``extra_data`` from ``store``, then :func:`write_build`.
+
+    The output folder is checked before anything is read. Raises
+    :class:`~irgraph.errors.LoadError` (a file did not parse) or
+    :class:`~irgraph.errors.ValidationFailed` (the data breaks the
+    contract); in every case no output file is touched.
+    """
+    checked_output_folder(out_dir, OUTPUT_NAMES, follow_symlinks=follow_symlinks)
+    return write_build(load_data(extra_data, store=store), out_dir, follow_symlinks=follow_symlinks)
+
+
+#: the name before 0.2 (``irgraph.build(...)``, deprecated there, still works; this one does not warn)
+build = run_build
+callable_module(__name__, "run_build")

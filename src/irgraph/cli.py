@@ -12,23 +12,23 @@ import traceback
 
 import click
 
-from . import package_version
-from .build import build as build_graph
+from . import formats, package_version
+from .build import OUTPUT_NAMES, write_build
 from .catalog import catalog, catalog_listing, saved_query
-from .describe import describe as describe_entity
+from .describe import describe_entity
 from .errors import IrgraphError, LoadError, QueryTimeout, UsageError, ValidationFailed
-from .load import load
+from .export import CONTEXT_MODES, FRAMES, export_format, export_loaded
 from .guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, QueryLimits
-from .query import ASK, DEFAULT_TIMEOUT, GRAPH
-from .query import query as run_catalog_or_text
+from .load import load_data
+from .query import ASK, DEFAULT_TIMEOUT, GRAPH, query_graph
 from .results import ALL_FORMATS, render
 from .serve import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PORT, make_server
 from .serve import DEFAULT_MAX_RESPONSE_BYTES as SERVE_MAX_BYTES
 from .serve import DEFAULT_MAX_ROWS as SERVE_MAX_ROWS
-from .visualize import DEFAULT_DEPTH, DEFAULT_TITLE, LARGE_GRAPH, write_explorer
 from .store import DEFAULT_STORE, STORE_FORMS, parse_store
-from .validate import quiet_ill_typed_literals
-from .validate import validate as validate_graph
+from .validate import quiet_ill_typed_literals, validate_graph
+from .visualize import DEFAULT_DEPTH, DEFAULT_TITLE, LARGE_GRAPH, save_explorer
+from .writes import checked_output_file, checked_output_folder, write_atomic
 
 
 #: Exit code of an internal error (a bug in irgraph): EX_SOFTWARE of sysexits.h.
@@ -164,7 +164,8 @@ def build(data: tuple[str, ...], store: str, out_dir: str, follow_symlinks: bool
     Example:
       irgraph build --out build --data my-data/
     """
-    result = build_graph(out_dir, data, store=store, follow_symlinks=follow_symlinks)
+    checked_output_folder(out_dir, OUTPUT_NAMES, follow_symlinks=follow_symlinks)  # refused before the work
+    result = write_build(load_data(data, store=store), out_dir, follow_symlinks=follow_symlinks)
     click.echo(result.summary())
 
 
@@ -189,7 +190,7 @@ def validate(data: tuple[str, ...], store: str, fmt: str) -> None:
       irgraph validate --data my-data/ --format json
     """
     try:
-        report = validate_graph(load(data, store=store))
+        report = validate_graph(load_data(data, store=store))
     except LoadError as error:
         if fmt != "json" or error.report is None:
             raise
@@ -230,7 +231,8 @@ def _read_query_file(handle) -> str:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter; for catalog queries an entity by IRI, compact name, label or synonym. Repeatable.")
 @click.option("--format", "fmt", type=click.Choice(ALL_FORMATS), default=None,
-              help="SELECT: table (default), csv, tsv, json, xml, md; CONSTRUCT/DESCRIBE: turtle (default), jsonld, nt.")
+              help=f"SELECT and ASK: {', '.join(formats.names(formats.SELECT))} (default table); "
+                   f"CONSTRUCT and DESCRIBE: {', '.join(formats.names(formats.CONSTRUCT))} (default turtle).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
               help="Stop the query after this many seconds, from reading it to printing the answer (exit code 3).")
 @click.option("--max-result-rows", "max_rows", type=click.IntRange(min=1), default=DEFAULT_MAX_ROWS, show_default=True,
@@ -260,15 +262,14 @@ def query(data, store, sparql, query_file, name, list_catalog, params, fmt, time
     text = name if name is not None else (_read_query_file(query_file) if query_file else sparql)
     if name and name not in catalog():
         saved_query(name)  # raises with the list of names
-    graph = load(data, store=store).graph
+    graph = load_data(data, store=store).graph
 
     def rendered(result):
         return result, render(result, fmt or ("turtle" if result.kind == GRAPH else "table"))
 
     try:
-        result, output = run_catalog_or_text(graph, text, _parse_params(params), timeout=timeout,
-                                             limits=QueryLimits(max_rows=max_rows, max_bytes=max_bytes),
-                                             then=rendered)
+        result, output = query_graph(graph, text, _parse_params(params), timeout=timeout,
+                                     limits=QueryLimits(max_rows=max_rows, max_bytes=max_bytes), then=rendered)
     except QueryTimeout as error:
         if error.seconds is None:  # a remote server's own limit: its message says more
             raise
@@ -298,7 +299,7 @@ def describe(data, store, term, fmt) -> None:
       irgraph describe IL-2
       irgraph describe Immunitin --format json
     """
-    description = describe_entity(load(data, store=store).graph, term)
+    description = describe_entity(load_data(data, store=store).graph, term)
     click.echo(description.to_json() if fmt == "json" else description.to_text(), nl=fmt == "json")
 
 
@@ -334,7 +335,7 @@ def serve(data, store, host, port, timeout, cors_origins, allowed_hosts, max_req
       irgraph serve --port 7878
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a irg:Intervention }' http://127.0.0.1:7878/sparql
     """
-    graph = load(data, store=store).graph
+    graph = load_data(data, store=store).graph
     server = make_server(graph, host, port, timeout=timeout, cors_origins=cors_origins, max_request_bytes=max_request_bytes,
                          max_rows=max_rows, max_response_bytes=max_bytes, allowed_hosts=allowed_hosts,
                          max_concurrent=max_concurrent)
@@ -415,10 +416,10 @@ def viz(
     """
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus TERM (the entity to draw the neighbourhood of)")
-    page = write_explorer(
+    checked_output_file(out, follow_symlinks=follow_symlinks)  # refused before the work
+    page = save_explorer(
+        load_data(data, store=store).graph,
         out,
-        data,
-        store=store,
         follow_symlinks=follow_symlinks,
         title=title,
         focus=focus,
@@ -441,11 +442,10 @@ viz.help = viz.help.replace("{large}", f"{LARGE_GRAPH:,}")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonld", "turtle", "nt", "nq", "graphml"]),
+    type=click.Choice(formats.names(formats.GRAPH)),
     default="jsonld",
     show_default=True,
-    help="jsonld (compact, with the project's context), turtle, nt (N-Triples, sorted), "
-    "nq (N-Quads, one graph per input file) or graphml (Gephi, Cytoscape).",
+    help=formats.help_text(formats.GRAPH) + ".",
 )
 @click.option(
     "-o",
@@ -456,14 +456,14 @@ viz.help = viz.help.replace("{large}", f"{LARGE_GRAPH:,}")
 )
 @click.option(
     "--context",
-    type=click.Choice(["embed", "file", "none"]),
+    type=click.Choice(CONTEXT_MODES),
     default="embed",
     show_default=True,
     help="JSON-LD: embed the context, refer to it by its IRI (file), or none (full IRIs).",
 )
 @click.option(
     "--frame",
-    type=click.Choice(["interventions"]),
+    type=click.Choice(FRAMES),
     help="JSON-LD: one nested object per intervention with its studies, findings and sources.",
 )
 @FOLLOW_SYMLINKS
@@ -480,12 +480,10 @@ def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, cont
       irgraph export --format graphml -o irgraph.graphml
       irgraph export --format nt | sort | head
     """
-    from .export import export_graph
-    from .writes import checked_output_file, write_atomic
-
-    if output:  # a path that cannot be written is refused before the work
+    export_format(fmt, context, frame)  # a wrong option, and a path that cannot be written, are refused before the work
+    if output:
         checked_output_file(output, follow_symlinks=follow_symlinks)
-    text = export_graph(fmt, data, store=store, context=context, frame=frame)
+    text = export_loaded(load_data(data, store=store), fmt, context=context, frame=frame)
     if output:
         written = write_atomic(output, text, follow_symlinks=follow_symlinks)
         click.echo(f"wrote {written}", err=True)
@@ -509,7 +507,9 @@ def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, cont
     is_flag=True,
     help="Count sources, concept schemes and controlled values (left out by default) in the network measures.",
 )
-def stats(data: tuple[str, ...], store: str, fmt: str, top: int, all_links: bool) -> None:
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Stop each counting query after this many seconds (exit code 3).")
+def stats(data: tuple[str, ...], store: str, fmt: str, top: int, all_links: bool, timeout: float) -> None:
     """Counts per class and property, most central entities, components, interventions by approach and phase.
 
     \b
@@ -519,7 +519,7 @@ def stats(data: tuple[str, ...], store: str, fmt: str, top: int, all_links: bool
     """
     from .network import graph_stats
 
-    result = graph_stats(load(data, store=store).graph, top=top, all_links=all_links)
+    result = graph_stats(load_data(data, store=store).graph, top=top, all_links=all_links, timeout=timeout)
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
 
 
@@ -544,7 +544,7 @@ def path(data: tuple[str, ...], store: str, start: str, end: str, limit: int, al
 
     from .network import explain_paths
 
-    paths = explain_paths(load(data, store=store).graph, start, end, limit=limit, all_links=all_links)
+    paths = explain_paths(load_data(data, store=store).graph, start, end, limit=limit, all_links=all_links)
     if fmt == "json":
         click.echo(json.dumps([p.to_dict() for p in paths], indent=2, ensure_ascii=False))
     elif paths:
@@ -674,7 +674,7 @@ def push(store: str, data: tuple[str, ...], source: str, graph_iri: str | None, 
     """
     from .remote import push as push_graph
 
-    graph = load(data, store=source).graph
+    graph = load_data(data, store=source).graph
     progress = _Progress("pushing", None)
     try:
         result = push_graph(graph, store, graph_iri=graph_iri, mode="replace" if replace else "add",

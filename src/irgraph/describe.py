@@ -13,8 +13,10 @@ from dataclasses import asdict, dataclass, field
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from .query import display, query
+from .deprecation import callable_module
+from .query import DEFAULT_TIMEOUT, display, run_saved_query
 from .terms import resolve
+from .vocab import label_of
 
 
 @dataclass
@@ -102,16 +104,18 @@ class Description:
 _SHOWN_ABOVE = {RDF.type, RDFS.label, SKOS.altLabel, SKOS.definition}
 
 
-def describe(graph: Graph, term: str) -> Description:
+def describe_entity(graph: Graph, term: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> Description:
     """Everything ``graph`` says about the entity ``term`` names (IRI, compact name, label or synonym).
 
+    Each of the three ``describe-*`` queries has ``timeout`` seconds (None: no limit).
+
     >>> from irgraph import load_graph
-    >>> d = describe(load_graph(), "Immunitin")
+    >>> d = describe_entity(load_graph(), "Immunitin")
     >>> d.label, d.types, "Immunitin" in d.synonyms
     ('HE2000', ['irg:Intervention'], True)
     """
     node = resolve(graph, term)
-    label = next((str(o) for o in graph.objects(node, RDFS.label)), display(node))
+    label = label_of(graph, node, display(node))
     description = Description(
         iri=str(node),
         label=label,
@@ -119,7 +123,7 @@ def describe(graph: Graph, term: str) -> Description:
         synonyms=sorted(str(o) for o in graph.objects(node, SKOS.altLabel)),
         definition=next((str(o) for o in graph.objects(node, SKOS.definition)), ""),
     )
-    for row in query(graph, "describe-outgoing", {"node": node}):
+    for row in run_saved_query(graph, "describe-outgoing", {"node": node}, timeout=timeout):
         if row["property"] in _SHOWN_ABOVE:
             continue
         value = row["value"]
@@ -128,7 +132,7 @@ def describe(graph: Graph, term: str) -> Description:
                  str(value) if isinstance(value, Literal) else display(value), str(row.get("valueLabel", "")))
         )
     seen = set()
-    for row in query(graph, "describe-incoming", {"node": node}):
+    for row in run_saved_query(graph, "describe-incoming", {"node": node}, timeout=timeout):
         key = (row["subject"], row["property"])
         if key in seen:  # one line per link, whatever the number of types of the linking node
             continue
@@ -137,7 +141,7 @@ def describe(graph: Graph, term: str) -> Description:
             Link(display(row["property"]), str(row.get("propertyLabel", "")), display(row["subject"]), str(row.get("subjectLabel", "")))
         )
     refs: dict[str, SourceRef] = {}
-    for row in query(graph, "describe-sources", {"node": node}):
+    for row in run_saved_query(graph, "describe-sources", {"node": node}, timeout=timeout):
         ref = refs.setdefault(str(row["statement"]), SourceRef(str(row["statement"]), str(row["statementLabel"])))
         citation = Citation(str(row["source"]), str(row["sourceLabel"]), str(row.get("doi", "")),
                             str(row.get("pmid", "")), str(row.get("url", "")))
@@ -147,3 +151,8 @@ def describe(graph: Graph, term: str) -> Description:
             ref.sections.append(str(row["section"]))
     description.sources = list(refs.values())
     return description
+
+
+#: the name before 0.2 (``irgraph.describe(...)``, deprecated there, still works; this one does not warn)
+describe = describe_entity
+callable_module(__name__, "describe_entity")

@@ -17,28 +17,23 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS
 
 from .catalog import catalog
+from .formats import media_type_of_file
 from .namespaces import prefixes
+from .query import WHOLE_ANSWER, run_saved_query
 from .store import new_graph, ox_triples, rdflib_converter, to_ox, to_rdflib
 
 #: the IRI of the dataset in the description (the queries name it too)
 DATASET_IRI = URIRef("https://w3id.org/irgraph/dataset")
 VOID = Namespace(prefixes()["void"])
-#: media types of the files ``irgraph build`` writes, by extension
-MEDIA_TYPES = {
-    ".ttl": "text/turtle",
-    ".jsonld": "application/ld+json",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".html": "text/html",
-    ".graphml": "application/graphml+xml",
-}
 
 
-def dataset_description(graph: Graph, distributions: Iterable[str] = ()) -> Graph:
+def dataset_description(graph: Graph, distributions: Iterable[str] = (), *, timeout: float | None = None) -> Graph:
     """The VoID/DCAT description of ``graph`` as a new graph (rdflib memory store).
 
     ``distributions`` are file names (``irgraph.ttl``…) to list as
-    ``dcat:Distribution`` with their media type.
+    ``dcat:Distribution`` with their media type (by suffix, from
+    :mod:`irgraph.formats`). ``timeout`` bounds each ``construct-void-*``
+    query (None: none, as for the build, which writes the description).
 
     >>> from irgraph import load_graph
     >>> graph = load_graph()
@@ -47,9 +42,9 @@ def dataset_description(graph: Graph, distributions: Iterable[str] = ()) -> Grap
     True
     """
     description = new_graph("memory")
-    for name, query in catalog().items():
+    for name, saved in catalog().items():
         if name.startswith("construct-void-"):
-            for triple in graph.query(query.text):
+            for triple in run_saved_query(graph, saved, timeout=timeout, limits=WHOLE_ANSWER).triples:
                 # through pyoxigraph terms and back: "x"^^xsd:string becomes the plain "x"
                 description.add(tuple(to_rdflib(to_ox(term)) for term in triple))
     for index, name in enumerate(sorted(distributions)):
@@ -57,9 +52,9 @@ def dataset_description(graph: Graph, distributions: Iterable[str] = ()) -> Grap
         description.add((DATASET_IRI, DCAT.distribution, node))
         description.add((node, RDF.type, DCAT.Distribution))
         description.add((node, DCTERMS.title, Literal(name)))
-        suffix = name[name.rfind(".") :] if "." in name else ""
-        if suffix in MEDIA_TYPES:
-            description.add((node, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[suffix])))
+        media_type = media_type_of_file(name)
+        if media_type:
+            description.add((node, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + media_type)))
     return description
 
 

@@ -29,14 +29,12 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace
 from .canonical import canonical_triples
 from .errors import UsageError
 from .load import data_files, parse_file
-from .namespaces import IRG_URI, bind_prefixes, compact, prefixes
+from .namespaces import bind_prefixes, compact, prefixes
 from .resources import ontology_file
 from .store import to_rdflib
-
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-_RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from .vocab import (
+    RDF_TYPE, RDFS_SUBCLASS_OF, XSD_STRING, file_scoped, labels_from, most_specific_class, predicate_object_key, term_key,
+)
 DIFF_FORMATS = ("text", "turtle", "json")
 
 
@@ -50,16 +48,9 @@ def read_triples(path: str | Path) -> list[ox.Triple]:
     >>> len(read_triples(data_dir() / "organizations.ttl")) > 10
     True
     """
-    triples = []
+    triples: list[ox.Triple] = []
     for index, file in enumerate(data_files(Path(path))):
-        renamed: dict[str, ox.BlankNode] = {}
-
-        def local(term, index=index, renamed=renamed):
-            if isinstance(term, ox.BlankNode):
-                return renamed.setdefault(term.value, ox.BlankNode(f"f{index}x{term.value}"))
-            return term
-
-        triples.extend(ox.Triple(local(q.subject), q.predicate, local(q.object)) for q in parse_file(file))
+        triples.extend(ox.Triple(*statement) for statement in file_scoped(parse_file(file), index))
     return triples
 
 
@@ -77,19 +68,17 @@ def _canonical_set(triples: list[ox.Triple]) -> set[ox.Triple]:
 @cache
 def _ontology() -> tuple[dict[str, str], dict[str, set[str]]]:
     """Labels and superclasses of the ontology's terms (for names in the summary)."""
-    labels: dict[str, str] = {}
-    superclasses: dict[str, set[str]] = defaultdict(set)
-    for quad in parse_file(ontology_file()):
-        _collect(quad, labels, superclasses)
-    return labels, dict(superclasses)
+    triples = parse_file(ontology_file())
+    return labels_from(triples), _superclasses(triples)
 
 
-def _collect(triple, labels: dict, superclasses: dict) -> None:
-    if triple.predicate.value == _RDFS_LABEL and isinstance(triple.object, ox.Literal):
-        if triple.object.language in ("en", "") or triple.subject.value not in labels:
-            labels[triple.subject.value] = triple.object.value
-    elif triple.predicate.value == _RDFS_SUBCLASS and isinstance(triple.object, ox.NamedNode):
-        superclasses.setdefault(triple.subject.value, set()).add(triple.object.value)
+def _superclasses(triples) -> dict[str, set[str]]:
+    """Class -> its direct superclasses (``rdfs:subClassOf``)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for triple in triples:
+        if triple.predicate.value == RDFS_SUBCLASS_OF and isinstance(triple.object, ox.NamedNode):
+            found[triple.subject.value].add(triple.object.value)
+    return dict(found)
 
 
 def _name(iri: str) -> str:
@@ -193,7 +182,7 @@ class GraphDiff:
             text = json.dumps(term.value, ensure_ascii=False)
             if term.language:
                 return f"{text}@{term.language}"
-            if term.datatype.value != _XSD_STRING:
+            if term.datatype.value != XSD_STRING:
                 return f"{text}^^{_name(term.datatype.value)}"
             return text
         name = _blank(term) if isinstance(term, ox.BlankNode) else _name(term.value)
@@ -296,12 +285,6 @@ class GraphDiff:
         raise UsageError(f"unknown diff format {fmt!r}; choose one of: {', '.join(DIFF_FORMATS)}")
 
 
-def _term_key(term) -> tuple:
-    if isinstance(term, ox.Literal):
-        return (2, term.value, term.datatype.value, term.language or "")
-    return (0 if isinstance(term, ox.NamedNode) else 1, term.value, "", "")
-
-
 def diff_triples(old: list[ox.Triple], new: list[ox.Triple]) -> GraphDiff:
     """Compare two lists of triples (blank nodes canonicalised on each side).
 
@@ -327,12 +310,11 @@ def diff_triples(old: list[ox.Triple], new: list[ox.Triple]) -> GraphDiff:
     data_labels: dict[str, str] = {}
     for triples in (old_set, new_set):  # new wins
         for triple in triples:
-            if triple.predicate.value == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+            if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
                 types[triple.subject.value].add(triple.object.value)
-        side: dict[str, str] = {}
-        for triple in triples:
-            _collect(triple, side, superclasses)
-        data_labels.update(side)
+        for cls, parents in _superclasses(triples).items():
+            superclasses.setdefault(cls, set()).update(parents)
+        data_labels.update(labels_from(triples))
     labels.update(data_labels)
     old_subjects = {t.subject for t in old_set}
     new_subjects = {t.subject for t in new_set}
@@ -342,11 +324,10 @@ def diff_triples(old: list[ox.Triple], new: list[ox.Triple]) -> GraphDiff:
     for triple in added:
         by_subject[triple.subject][1].append((triple.predicate, triple.object))
     changes = []
-    for subject in sorted(by_subject, key=_term_key):
+    for subject in sorted(by_subject, key=term_key):
         gone, new_pairs = by_subject[subject]
         status = "added" if subject not in old_subjects else "removed" if subject not in new_subjects else "changed"
-        cls = _most_specific(types.get(subject.value, set()), superclasses)
-        key = lambda pair: (pair[0].value != _RDF_TYPE, pair[0].value, _term_key(pair[1]))  # noqa: E731
+        cls = most_specific_class(types.get(subject.value, set()), superclasses)
         changes.append(
             SubjectChange(
                 subject=subject,
@@ -354,19 +335,11 @@ def diff_triples(old: list[ox.Triple], new: list[ox.Triple]) -> GraphDiff:
                 cls=compact(cls) if cls else "",
                 class_label=labels.get(cls, compact(cls)) if cls else "untyped node",
                 status=status,
-                removed=sorted(gone, key=key),
-                added=sorted(new_pairs, key=key),
+                removed=sorted(gone, key=lambda pair: predicate_object_key(*pair)),
+                added=sorted(new_pairs, key=lambda pair: predicate_object_key(*pair)),
             )
         )
     return GraphDiff(len(old_set), len(new_set), changes, labels)
-
-
-def _most_specific(types: set[str], superclasses: dict[str, set[str]]) -> str:
-    ranked = sorted(types, key=lambda t: (not t.startswith(IRG_URI), t))
-    for candidate in ranked:
-        if not any(candidate in superclasses.get(other, ()) for other in types if other != candidate):
-            return candidate
-    return ranked[0] if ranked else ""
 
 
 def diff_graphs(old: str | Path, new: str | Path) -> GraphDiff:

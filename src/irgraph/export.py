@@ -23,64 +23,42 @@ at 100,000 triples on two cores):
 
 from __future__ import annotations
 
+import io
 import json
+import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .canonical import canonical_statements, canonical_triples
+from . import formats
+from .canonical import canonical_statements
 from .errors import UsageError
-from .load import input_files, load, parse_file
-from .namespaces import compact, prefixes
-from .network import to_graphml
-from .resources import context_file, data_dir, ontology_file
-from .store import DEFAULT_STORE, ox_triples, parse_store
+from .formats import Format
+from .load import LoadedGraph, input_files, load_data, parse_file
+from .namespaces import CONTEXT_IRI, bundled_context, compact, expand, prefixes
+from .network import to_networkx
+from .resources import data_dir, ontology_file
+from .store import DEFAULT_STORE, ox_triples, parse_store, sorted_triples
+from .vocab import IRG, RDF_TYPE, XSD, file_scoped, labels_from, triple_key
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-#: Where the bundled context is published; exported JSON-LD that refers to
-#: the context instead of embedding it names this IRI.
-CONTEXT_IRI = "https://w3id.org/irgraph/context.jsonld"
+_XSD = str(XSD)
 #: Graph names of the bundled files in N-Quads: this base plus the file's
 #: path in the repository (``ontology/irgraph.ttl``, ``data/studies.ttl``).
 GRAPH_BASE = "https://w3id.org/irgraph/graph/"
 
-FORMATS = ("jsonld", "turtle", "nt", "nq", "graphml")
+#: the export formats (see :mod:`irgraph.formats`, which says what each writes)
+FORMATS = formats.names(formats.GRAPH)
 CONTEXT_MODES = ("embed", "file", "none")
 FRAMES = ("interventions",)
 #: JSON numbers beyond this lose digits in JavaScript; larger integers stay strings.
 _SAFE_INTEGER = 2**53
-
-
-def _term_key(term) -> tuple:
-    if isinstance(term, ox.Literal):
-        return (2, term.value, term.datatype.value if term.datatype else "", term.language or "")
-    return (0 if isinstance(term, ox.NamedNode) else 1, term.value, "", "")
-
-
-def _sort(triples: list[ox.Triple]) -> list[ox.Triple]:
-    return sorted(
-        triples,
-        key=lambda t: (_term_key(t.subject), t.predicate.value != _RDF_TYPE, t.predicate.value, _term_key(t.object)),
-    )
-
-
-def sorted_triples(graph: Graph) -> list[ox.Triple]:
-    """The graph's triples in a stable order: by subject, ``rdf:type`` first, then predicate and object.
-
-    Blank nodes get canonical labels first, so two runs over the same data agree.
-
-    >>> from irgraph import load_graph
-    >>> first = sorted_triples(load_graph())[0]
-    >>> first.predicate.value == _RDF_TYPE
-    True
-    """
-    return _sort(canonical_triples(ox_triples(graph)))
 
 
 def to_turtle(graph: Graph) -> str:
@@ -152,35 +130,15 @@ def to_nquads(paths: Iterable[str | Path]) -> str:
     quads = []
     for index, path in enumerate(Path(p) for p in paths):
         name = ox.NamedNode(graph_name(path))
-        renamed: dict[str, ox.BlankNode] = {}
-
-        def local(term, index=index, renamed=renamed):
-            # blank-node labels are scoped to their file
-            if isinstance(term, ox.BlankNode):
-                return renamed.setdefault(term.value, ox.BlankNode(f"f{index}x{term.value}"))
-            return term
-
-        quads.extend(ox.Quad(local(q.subject), q.predicate, local(q.object), name) for q in parse_file(path))
+        quads.extend(ox.Quad(s, p, o, name) for s, p, o in file_scoped(parse_file(path), index))
     return _nquads(quads)
 
 
 def _nquads(quads: list[ox.Quad]) -> str:
     """Quads as sorted N-Quads, blank nodes canonicalised, each quad once."""
     canonical = {ox.Quad(*statement) for statement in canonical_statements((q.subject, q.predicate, q.object, q.graph_name) for q in quads)}
-    ordered = sorted(
-        canonical,
-        key=lambda q: (q.graph_name.value, _term_key(q.subject), q.predicate.value != _RDF_TYPE, q.predicate.value, _term_key(q.object)),
-    )
+    ordered = sorted(canonical, key=lambda q: (q.graph_name.value, *triple_key(q)))
     return ox.serialize(ordered, format=ox.RdfFormat.N_QUADS).decode("utf-8")
-
-
-def bundled_context() -> dict:
-    """The project's JSON-LD context (the ``@context`` object).
-
-    >>> bundled_context()["ir"]
-    'https://w3id.org/irgraph/id/'
-    """
-    return json.loads(context_file().read_text(encoding="utf-8"))["@context"]
 
 
 @dataclass(frozen=True)
@@ -295,7 +253,7 @@ def _node_objects(triples: list[ox.Triple], compactor: _Compactor) -> list[dict]
             nodes.append(node)
         predicate = triple.predicate.value
         obj = triple.object
-        if predicate == _RDF_TYPE and not isinstance(obj, ox.Literal):
+        if predicate == RDF_TYPE and not isinstance(obj, ox.Literal):
             key = "@type"
             value = compactor.classes.get(obj.value) or _node_id(obj, compactor)
         else:
@@ -434,6 +392,120 @@ def frame_jsonld(graph: Graph, name: str = "interventions", *, context: str = "e
     return {"@context": framed["@context"], "@graph": nodes}
 
 
+# --- GraphML: the property-graph projection ---------------------------------------
+
+#: separator used when GraphML needs one text value for several
+GRAPHML_JOIN = "; "
+
+_NMTOKEN = re.compile(r"^[\w.:-]+$")
+_HAS_APPROACH = compact(IRG.hasApproach)
+
+
+def to_graphml(graph: Graph) -> str:
+    """GraphML of the projection, for Gephi and Cytoscape; deterministic.
+
+    Node ids are compact names (``ir:il-2``), or ``n1``, ``n2``… where a
+    compact name is not a valid XML name token. Node attributes: ``label``,
+    ``class`` (compact name), ``class_label``, ``approach`` (labels of the
+    node's ``irg:hasApproach`` values; only on nodes that have one) and
+    ``iri``. Edge attributes: ``label``
+    (the relation's label, e.g. ``has approach``), ``relation`` (compact name)
+    and ``predicate`` (IRI); edge ids ``e0``, ``e1``…. Every attribute is one
+    text value: several values are sorted and joined with ``"; "`` (an
+    intervention with two approaches), because GraphML and the tools that
+    read it have no list type. Literal values other than labels are left out:
+    they are in the RDF exports, and one key per predicate would make
+    Gephi's attribute table unreadable.
+
+    >>> from irgraph import load_graph
+    >>> text = to_graphml(load_graph())
+    >>> '<node id="ir:dermavir">' in text and "therapeutic vaccination" in text
+    True
+    """
+    network = to_networkx(graph)
+    labels = {node: data["label"] for node, data in network.nodes(data=True)}
+    class_labels = labels_from(ox_triples(graph))
+    approaches: dict[str, list[str]] = defaultdict(list)
+    for u, v, data in network.edges(data=True):
+        if data["relation"] == _HAS_APPROACH:
+            approaches[u].append(labels[v])
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    fallback = 0
+    for node in sorted(network):
+        name = compact(node)
+        if not _NMTOKEN.match(name) or name in taken:
+            fallback += 1
+            name = f"n{fallback}"
+        ids[node] = name
+        taken.add(name)
+    out = nx.MultiDiGraph()
+    for node, data in sorted(network.nodes(data=True)):
+        cls = data.get("class", "")
+        attrs = {"label": str(data["label"]), "class": cls, "class_label": class_labels.get(expand(cls), cls)}
+        if node in approaches:
+            attrs["approach"] = GRAPHML_JOIN.join(sorted(approaches[node]))
+        attrs["iri"] = node
+        out.add_node(ids[node], **attrs)
+    edges = sorted(network.edges(data=True), key=lambda e: (ids[e[0]], e[2]["predicate"], ids[e[1]]))
+    for index, (u, v, data) in enumerate(edges):
+        out.add_edge(ids[u], ids[v], key=f"e{index}", label=data["label"], relation=data["relation"], predicate=data["predicate"])
+    buffer = io.BytesIO()
+    nx.write_graphml(out, buffer, encoding="utf-8", prettyprint=True)
+    return buffer.getvalue().decode("utf-8")
+
+
+def export_format(fmt: str, context: str = "embed", frame: str | None = None) -> Format:
+    """The export format ``fmt`` of :mod:`irgraph.formats`, after the checks of its options.
+
+    Raises :class:`~irgraph.errors.UsageError` for an unknown format or an
+    option that does not apply (callers check before loading anything).
+
+    >>> export_format("turtle").media_type
+    'text/turtle'
+    """
+    if fmt not in formats.names(formats.GRAPH):
+        raise UsageError(f"unknown export format {fmt!r}; choose one of: {', '.join(formats.names(formats.GRAPH))}")
+    entry = formats.get(fmt)
+    if (context != "embed" or frame is not None) and "context" not in entry.options:
+        takers = ", ".join(f.name for f in formats.formats_for(formats.GRAPH) if "context" in f.options)
+        raise UsageError(f"--context and --frame apply to --format {takers} only")
+    if frame is not None and frame not in FRAMES:
+        raise UsageError(f"unknown frame {frame!r}; choose one of: {', '.join(FRAMES)}")
+    if context not in CONTEXT_MODES:
+        raise UsageError(f"unknown JSON-LD context mode {context!r}; choose one of: {', '.join(CONTEXT_MODES)}")
+    return entry
+
+
+def export_loaded(loaded: LoadedGraph, fmt: str = "jsonld", *, context: str = "embed", frame: str | None = None) -> str:
+    """A loaded graph (what :func:`irgraph.load_data` returns) in one of the export formats, as text.
+
+    The formats are those of :mod:`irgraph.formats` that write a whole
+    graph: ``jsonld``, ``turtle``, ``nt``, ``nq`` (one named graph per input
+    file, see :func:`to_nquads`) and ``graphml`` (the property-graph
+    projection, see :func:`to_graphml`). ``context`` and ``frame`` apply to
+    JSON-LD only. ``nq`` needs the files, and so a graph loaded in memory (a
+    persistent or remote store keeps no record of which file a triple came
+    from): otherwise a :class:`~irgraph.errors.UsageError`, as for an
+    unknown format or an option that does not apply.
+
+    >>> from irgraph import load_data
+    >>> export_loaded(load_data(), "nt") == to_ntriples(load_data().graph)
+    True
+    """
+    entry = export_format(fmt, context, frame)
+    if entry.reads == "files":
+        if not loaded.paths:
+            raise UsageError(
+                f"--format {fmt} names one graph per input file, and the store {loaded.store} does not record "
+                "which file each triple came from; export it with --format nt or turtle, "
+                "or export N-Quads from the files themselves (leave out --store)"
+            )
+        return entry.write(loaded.paths)
+    options = {"context": context, "frame": frame} if entry.options else {}
+    return entry.write(loaded.graph, **options)
+
+
 def export_graph(
     fmt: str = "jsonld",
     extra_data: Iterable[str | Path] = (),
@@ -442,45 +514,18 @@ def export_graph(
     context: str = "embed",
     frame: str | None = None,
 ) -> str:
-    """The ontology, bundled data and ``extra_data`` in one format, as text.
+    """Load the ontology, bundled data and ``extra_data`` from ``store``, and :func:`export_loaded` them.
 
-    ``fmt`` is ``jsonld``, ``turtle``, ``nt``, ``nq`` (one named graph per
-    input file, see :func:`to_nquads`) or ``graphml`` (the property-graph
-    projection, see :func:`irgraph.network.to_graphml`). ``context`` and
-    ``frame`` apply to JSON-LD only. Every format reads the graph from
-    ``store``; ``nq`` needs the files and so an in-memory store (a persistent
-    or remote store keeps no record of which file a triple came from).
     Raises :class:`~irgraph.errors.LoadError` when a file does not parse and
     :class:`~irgraph.errors.UsageError` for an unknown format, an option
-    that does not apply, a store that is not there, or ``nq`` from a store
-    on disk or on a server.
+    that does not apply (both checked before anything is read), a store
+    that is not there, or ``nq`` from a store on disk or on a server.
 
     >>> export_graph("turtle") == to_turtle(__import__("irgraph").load_graph())
     True
     """
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    if fmt != "jsonld" and (context != "embed" or frame is not None):
-        raise UsageError("--context and --frame apply to --format jsonld only")
-    if frame is not None and frame not in FRAMES:
-        raise UsageError(f"unknown frame {frame!r}; choose one of: {', '.join(FRAMES)}")
-    if context not in CONTEXT_MODES:
-        raise UsageError(f"unknown JSON-LD context mode {context!r}; choose one of: {', '.join(CONTEXT_MODES)}")
+    export_format(fmt, context, frame)
     spec = parse_store(store)
-    if fmt == "nq":
-        if not spec.in_memory:
-            load(extra_data, store=spec)  # a store that is not there (or --data with one) is reported as such
-            raise UsageError(
-                f"--format nq names one graph per input file, and the store {spec} does not record "
-                "which file each triple came from; export it with --format nt or turtle, "
-                "or export N-Quads from the files themselves (leave out --store)"
-            )
-        return to_nquads(input_files(extra_data))
-    graph = load(extra_data, store=spec).graph
-    if fmt == "turtle":
-        return to_turtle(graph)
-    if fmt == "nt":
-        return to_ntriples(graph)
-    if fmt == "graphml":
-        return to_graphml(graph)
-    return to_jsonld(graph, context=context, frame=frame)
+    if formats.get(fmt).reads == "files" and spec.in_memory:  # the files are all it needs
+        return formats.get(fmt).write(input_files(extra_data))
+    return export_loaded(load_data(extra_data, store=spec), fmt, context=context, frame=frame)

@@ -30,11 +30,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from .deprecation import callable_module
 from .errors import LoadError, UsageError, WriteError
 from .limits import too_deep, too_long
-from .namespaces import prefixes
+from .namespaces import CONTEXT_IRI, bundled_context, prefixes
 from .report import ERROR, Problem, Report
-from .resources import context_file, data_dir, ontology_file
+from .resources import data_dir, ontology_file
 from .store import (
     DEFAULT_STORE,
     MANIFEST_NAME,
@@ -48,6 +49,7 @@ from .store import (
     read_manifest,
     to_rdflib,
 )
+from .vocab import RDF_TYPE
 from .writes import cleanup_on_signals, remove_leftovers, replace_folder, staging_folder
 
 FORMATS = {
@@ -57,10 +59,6 @@ FORMATS = {
     ".trig": ox.RdfFormat.TRIG,
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
-#: The IRI under which the bundled JSON-LD context is published; a .jsonld
-#: file may name it and gets the bundled copy, never a download.
-CONTEXT_IRI = "https://w3id.org/irgraph/context.jsonld"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass
@@ -70,13 +68,16 @@ class LoadedGraph:
     ``graph`` holds the ontology and all data; ``origins`` maps each subject
     to the files that describe it; ``term_origins`` maps each IRI used as a
     predicate or object to the files that use it that way; ``files`` lists the
-    files read, in order.
+    files read, in order (``paths``: where they are); ``store`` is the
+    ``--store`` the graph was read from.
     """
 
     graph: Graph
-    origins: dict = field(default_factory=dict)
+    origins: Mapping = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
-    term_origins: dict = field(default_factory=dict)
+    term_origins: Mapping = field(default_factory=dict)
+    paths: list[Path] = field(default_factory=list)
+    store: str = DEFAULT_STORE
 
 
 def display_path(path: Path) -> str:
@@ -137,7 +138,7 @@ def _jsonld_input(path: Path) -> bytes:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise _parse_error(path, f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
-    bundled = json.loads(context_file().read_text(encoding="utf-8"))["@context"]
+    bundled = bundled_context()
 
     def resolve(node):
         if isinstance(node, dict):
@@ -245,7 +246,7 @@ def _check_jsonld_terms(path: Path, data: bytes, base_iri: str, quads: list) -> 
         for attribute, role in roles:
             term = getattr(quad, attribute)
             if isinstance(term, ox.NamedNode):
-                is_type = attribute == "object" and quad.predicate.value == _RDF_TYPE
+                is_type = attribute == "object" and quad.predicate.value == RDF_TYPE
                 yield term.value, "the @type of a node" if is_type else role
             elif isinstance(term, ox.Literal) and not term.language:
                 yield term.datatype.value, "the @type of a value"
@@ -372,7 +373,7 @@ def parse_file(path: Path) -> list[ox.Quad]:
         return [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in quads]
 
 
-def load(
+def load_data(
     extra_data: Iterable[str | Path] = (),
     *,
     bundled: bool = True,
@@ -390,7 +391,7 @@ def load(
     :class:`UsageError` says how to add them), and neither knows which file
     a node came from (``origins`` is empty).
 
-    >>> loaded = load()
+    >>> loaded = load_data()
     >>> len(loaded.graph) > 1000
     True
     """
@@ -424,7 +425,8 @@ def load(
             report,
         )
     index = _FileIndex(files)
-    return LoadedGraph(graph=graph, origins=_Origins(index, "subjects"), files=names, term_origins=_Origins(index, "terms"))
+    return LoadedGraph(graph=graph, origins=_Origins(index, "subjects"), files=names, term_origins=_Origins(index, "terms"),
+                       paths=files, store=str(spec))
 
 
 #: Formats whose files hold triples only, loaded by Oxigraph straight into the default graph.
@@ -515,7 +517,7 @@ def load_graph(extra_data: Iterable[str | Path] = (), *, store: str | StoreSpec 
     >>> (URIRef("https://w3id.org/irgraph/id/il-2"), None, None) in graph
     True
     """
-    return load(extra_data, store=store).graph
+    return load_data(extra_data, store=store).graph
 
 
 def _open_existing(spec: StoreSpec, extra_data: list) -> LoadedGraph:
@@ -530,12 +532,24 @@ def _open_existing(spec: StoreSpec, extra_data: list) -> LoadedGraph:
     if spec.kind == PERSISTENT:
         graph = open_persistent(spec.path)
         manifest = read_manifest(spec.path) or {}
-        return LoadedGraph(graph=graph, files=[f["name"] for f in manifest.get("files", [])])
+        return LoadedGraph(graph=graph, files=[f["name"] for f in manifest.get("files", [])], store=str(spec))
     if spec.kind == SPARQL:
-        from .remote import remote_graph
+        from .remote import remote_graph  # only remote stores need the HTTP client: the CLI starts faster without it
 
-        return LoadedGraph(graph=remote_graph(spec), files=[])
+        return LoadedGraph(graph=remote_graph(spec), files=[], store=str(spec))
     raise UsageError(f"unknown store {spec}")  # pragma: no cover - parse_store allows no other kind
+
+
+def open_graph(store: str | StoreSpec = DEFAULT_STORE) -> Graph:
+    """The rdflib graph on any store: empty in memory, opened on disk, or remote.
+
+    >>> len(open_graph("oxigraph"))
+    0
+    """
+    spec = parse_store(store)
+    if spec.in_memory:
+        return new_graph(spec)
+    return _open_existing(spec, []).graph
 
 
 @dataclass
@@ -693,3 +707,8 @@ def fill_store(
         finally:
             shutil.rmtree(new, ignore_errors=True)
     return FillResult(target, triples, [f["name"] for f in loaded_files], time.perf_counter() - started)
+
+
+#: the name before 0.2 (``irgraph.load(...)``, deprecated there, still works; this one does not warn)
+load = load_data
+callable_module(__name__, "load_data")

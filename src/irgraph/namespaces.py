@@ -1,7 +1,7 @@
-"""Prefixes and namespaces: read from the JSON-LD context, the one prefix map.
+"""Prefixes: read from the JSON-LD context, the one prefix map; compact and full IRIs.
 
-``IRG`` is closed over the terms the ontology declares, so a misspelt term
-raises AttributeError instead of minting a wrong IRI.
+The terms themselves are in :mod:`irgraph.vocab` (``IRG``, closed over the
+terms the ontology declares, is re-exported here).
 """
 
 from __future__ import annotations
@@ -11,42 +11,59 @@ from functools import cache
 
 import pyoxigraph as ox
 from rdflib import Namespace, URIRef
-from rdflib.namespace import ClosedNamespace
 
 from .resources import context_file, ontology_file
+from .vocab import IR, IR_URI, IRG, IRG_URI, OWL, RDF_TYPE_NODE
 
-IRG_URI = "https://w3id.org/irgraph/ontology#"
-IR_URI = "https://w3id.org/irgraph/id/"
 ONTOLOGY_IRI = URIRef("https://w3id.org/irgraph/ontology")
+#: Where the bundled context is published: exported JSON-LD that refers to
+#: the context names this IRI, and a .jsonld data file may name it and gets
+#: the bundled copy, never a download.
+CONTEXT_IRI = "https://w3id.org/irgraph/context.jsonld"
+PROV = Namespace("http://www.w3.org/ns/prov#")
+SCHEMA = Namespace("https://schema.org/")
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+__all__ = ["CONTEXT_IRI", "IR", "IRG", "IRG_URI", "IR_URI", "ONTOLOGY_IRI", "bind_prefixes", "bundled_context", "compact",
+           "declared_terms", "expand", "prefixes"]
+
+
+@cache
+def _context_text() -> str:
+    return context_file().read_text(encoding="utf-8")
+
+
+def bundled_context() -> dict:
+    """The project's JSON-LD context (the ``@context`` object of ``ontology/context.jsonld``), a fresh copy.
+
+    >>> bundled_context()["ir"]
+    'https://w3id.org/irgraph/id/'
+    """
+    return json.loads(_context_text())["@context"]
 
 
 @cache
 def prefixes() -> dict[str, str]:
     """Prefix -> namespace IRI, in the order the JSON-LD context lists them."""
-    with context_file().open(encoding="utf-8") as handle:
-        context = json.load(handle)["@context"]
     return {
         key: value
-        for key, value in context.items()
+        for key, value in bundled_context().items()
         if isinstance(value, str) and not key.startswith("@") and value.endswith(("/", "#"))
     }
 
 
 @cache
 def declared_terms() -> frozenset[str]:
-    """Local names of every class and property the ontology declares."""
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    kinds = {
-        "http://www.w3.org/2002/07/owl#Class",
-        "http://www.w3.org/2002/07/owl#ObjectProperty",
-        "http://www.w3.org/2002/07/owl#DatatypeProperty",
-        "http://www.w3.org/2002/07/owl#AnnotationProperty",
-    }
+    """Local names of every class and property the ontology declares (read from the ontology itself).
+
+    Validation reads the ontology rather than :class:`~irgraph.vocab.IRG`, so
+    data may use a term as soon as the ontology declares it.
+    """
+    kinds = {str(OWL.Class), str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty)}
     names = set()
     for triple in ox.parse(path=str(ontology_file()), format=ox.RdfFormat.TURTLE):
         subject = triple.subject
         if (
-            triple.predicate == rdf_type
+            triple.predicate == RDF_TYPE_NODE
             and isinstance(subject, ox.NamedNode)
             and subject.value.startswith(IRG_URI)
             and isinstance(triple.object, ox.NamedNode)
@@ -54,13 +71,6 @@ def declared_terms() -> frozenset[str]:
         ):
             names.add(subject.value[len(IRG_URI):])
     return frozenset(names)
-
-
-IRG = ClosedNamespace(IRG_URI, sorted(declared_terms()))
-IR = Namespace(IR_URI)
-PROV = Namespace("http://www.w3.org/ns/prov#")
-SCHEMA = Namespace("https://schema.org/")
-OBO = Namespace("http://purl.obolibrary.org/obo/")
 
 
 def compact(iri: str) -> str:

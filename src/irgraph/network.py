@@ -35,15 +35,13 @@ routes), which act as attribute values: "finding A is favourable, finding
 B is favourable" is not an explanation, and these hubs would top every
 centrality ranking. ``all_links=True`` keeps them all.
 
-:func:`to_graphml` writes the projection for Gephi and Cytoscape, with
+:func:`irgraph.export.to_graphml` writes the projection for Gephi and Cytoscape, with
 scalar attributes only (see its docstring).
 """
 
 from __future__ import annotations
 
-import io
 import json
-import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -52,46 +50,31 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .catalog import saved_query
 from .errors import UsageError
-from .namespaces import IRG_URI, compact, expand
+from .namespaces import compact
+from .query import DEFAULT_TIMEOUT, run_saved_query
 from .store import ox_triples, to_rdflib
 from .terms import resolve
+from .vocab import IRG, OWL, PROV, RDF_TYPE, RDFS, RDFS_LABEL, RDFS_SUBCLASS_OF, SKOS, labels_from, most_specific_class
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_OWL = "http://www.w3.org/2002/07/owl#"
-_RDF_TYPE = _RDF + "type"
-_RDFS_LABEL = _RDFS + "label"
 _VOCABULARY_TYPES = {
-    _OWL + "Class",
-    _OWL + "ObjectProperty",
-    _OWL + "DatatypeProperty",
-    _OWL + "AnnotationProperty",
-    _OWL + "Ontology",
-    _RDFS + "Class",
+    str(term)
+    for term in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.Ontology, RDFS.Class)
 }
 #: links that record where a statement comes from or which scheme a concept
 #: is in: left out of statistics and paths unless asked for
 BOOKKEEPING_RELATIONS = frozenset(
-    {"prov:wasDerivedFrom", "rdfs:seeAlso", "skos:inScheme", "skos:topConceptOf", "skos:hasTopConcept"}
+    compact(term)
+    for term in (PROV.wasDerivedFrom, RDFS.seeAlso, SKOS.inScheme, SKOS.topConceptOf, SKOS.hasTopConcept)
 )
 #: nodes left out with them: sources, concept schemes and controlled values
 BOOKKEEPING_CLASSES = frozenset(
-    {
-        "irg:Source",
-        "skos:ConceptScheme",
-        "irg:TrialPhase",
-        "irg:Effect",
-        "irg:Verdict",
-        "irg:Certainty",
-        "irg:EndpointKind",
-        "irg:DonorType",
-        "irg:Route",
-    }
+    compact(term)
+    for term in (
+        IRG.Source, SKOS.ConceptScheme, IRG.TrialPhase, IRG.Effect, IRG.Verdict, IRG.Certainty, IRG.EndpointKind,
+        IRG.DonorType, IRG.Route,
+    )
 )
-#: separator used when GraphML needs one text value for several
-GRAPHML_JOIN = "; "
 
 
 def _node_key(term) -> str:
@@ -108,15 +91,6 @@ def _plain(value: ox.Literal):
     return value.value
 
 
-def _specific_class(types: set[str], superclasses: dict[str, set[str]]) -> str:
-    irg_types = sorted(t for t in types if t.startswith(IRG_URI))
-    for candidate in irg_types:
-        # the most specific: not a superclass of another of the node's types
-        if not any(candidate in superclasses.get(other, ()) for other in irg_types if other != candidate):
-            return compact(candidate)
-    return compact(sorted(types)[0]) if types else ""
-
-
 def property_labels(graph: Graph) -> dict:
     """Property IRI (rdflib term) -> its English label from the ontology.
 
@@ -125,23 +99,10 @@ def property_labels(graph: Graph) -> dict:
     'has approach'
     """
     labels = {}
-    for key, value in _labels(ox_triples(graph)).items():
+    for key, value in labels_from(ox_triples(graph)).items():
         if key.startswith(("http://", "https://")):
             labels[to_rdflib(ox.NamedNode(key))] = value
     return labels
-
-
-def _labels(triples) -> dict[str, str]:
-    """Node -> label: English first, then untagged, then any, each time the first in text order."""
-    found: dict[str, tuple] = {}
-    for triple in triples:
-        if triple.predicate.value == _RDFS_LABEL and isinstance(triple.object, ox.Literal):
-            language = triple.object.language or ""
-            rank = (0 if language == "en" else 1 if language == "" else 2, triple.object.value)
-            key = _node_key(triple.subject)
-            if key not in found or rank < found[key]:
-                found[key] = rank
-    return {key: rank[1] for key, rank in found.items()}
 
 
 def to_networkx(graph: Graph) -> nx.MultiDiGraph:
@@ -158,24 +119,25 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     types: dict[str, set[str]] = defaultdict(set)
     superclasses: dict[str, set[str]] = defaultdict(set)
     for triple in triples:
-        if triple.predicate.value == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+        if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
             types[_node_key(triple.subject)].add(triple.object.value)
-        elif triple.predicate.value == _RDFS + "subClassOf" and isinstance(triple.object, ox.NamedNode):
+        elif triple.predicate.value == RDFS_SUBCLASS_OF and isinstance(triple.object, ox.NamedNode):
             superclasses[_node_key(triple.subject)].add(triple.object.value)
     entities = {node for node, node_types in types.items() if not node_types & _VOCABULARY_TYPES}
-    labels = _labels(triples)
+    labels = labels_from(triples)
     attributes: dict[str, dict] = {}
     for node in entities:
-        attributes[node] = {"class": _specific_class(types[node], superclasses), "label": labels.get(node, compact(node))}
+        attributes[node] = {"class": compact(most_specific_class(types[node], superclasses)),
+                           "label": labels.get(node, compact(node))}
     values: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     edges = []
     for triple in triples:
         subject = _node_key(triple.subject)
-        if subject not in entities or triple.predicate.value == _RDF_TYPE:
+        if subject not in entities or triple.predicate.value == RDF_TYPE:
             continue
         obj = triple.object
         if isinstance(obj, ox.Literal):
-            if triple.predicate.value != _RDFS_LABEL:
+            if triple.predicate.value != RDFS_LABEL:
                 values[subject][compact(triple.predicate.value)].append(_plain(obj))
         elif _node_key(obj) in entities:
             edges.append((subject, _node_key(obj), triple.predicate.value))
@@ -216,65 +178,6 @@ def explanation_view(network: nx.MultiDiGraph, *, all_links: bool = False) -> nx
     if not all_links:
         view.remove_nodes_from([n for n in list(view) if view.degree(n) == 0 and network.degree(n) > 0])
     return view
-
-
-# --- GraphML -----------------------------------------------------------------
-
-_NMTOKEN = re.compile(r"^[\w.:-]+$")
-
-
-def to_graphml(graph: Graph) -> str:
-    """GraphML of the projection, for Gephi and Cytoscape; deterministic.
-
-    Node ids are compact names (``ir:il-2``), or ``n1``, ``n2``… where a
-    compact name is not a valid XML name token. Node attributes: ``label``,
-    ``class`` (compact name), ``class_label``, ``approach`` (labels of the
-    node's ``irg:hasApproach`` values; only on nodes that have one) and
-    ``iri``. Edge attributes: ``label``
-    (the relation's label, e.g. ``has approach``), ``relation`` (compact name)
-    and ``predicate`` (IRI); edge ids ``e0``, ``e1``…. Every attribute is one
-    text value: several values are sorted and joined with ``"; "`` (an
-    intervention with two approaches), because GraphML and the tools that
-    read it have no list type. Literal values other than labels are left out:
-    they are in the RDF exports, and one key per predicate would make
-    Gephi's attribute table unreadable.
-
-    >>> from irgraph import load_graph
-    >>> text = to_graphml(load_graph())
-    >>> '<node id="ir:dermavir">' in text and "therapeutic vaccination" in text
-    True
-    """
-    network = to_networkx(graph)
-    labels = {node: data["label"] for node, data in network.nodes(data=True)}
-    class_labels = _labels(ox_triples(graph))
-    approaches: dict[str, list[str]] = defaultdict(list)
-    for u, v, data in network.edges(data=True):
-        if data["relation"] == "irg:hasApproach":
-            approaches[u].append(labels[v])
-    ids: dict[str, str] = {}
-    taken: set[str] = set()
-    fallback = 0
-    for node in sorted(network):
-        name = compact(node)
-        if not _NMTOKEN.match(name) or name in taken:
-            fallback += 1
-            name = f"n{fallback}"
-        ids[node] = name
-        taken.add(name)
-    out = nx.MultiDiGraph()
-    for node, data in sorted(network.nodes(data=True)):
-        cls = data.get("class", "")
-        attrs = {"label": str(data["label"]), "class": cls, "class_label": class_labels.get(expand(cls), cls)}
-        if node in approaches:
-            attrs["approach"] = GRAPHML_JOIN.join(sorted(approaches[node]))
-        attrs["iri"] = node
-        out.add_node(ids[node], **attrs)
-    edges = sorted(network.edges(data=True), key=lambda e: (ids[e[0]], e[2]["predicate"], ids[e[1]]))
-    for index, (u, v, data) in enumerate(edges):
-        out.add_edge(ids[u], ids[v], key=f"e{index}", label=data["label"], relation=data["relation"], predicate=data["predicate"])
-    buffer = io.BytesIO()
-    nx.write_graphml(out, buffer, encoding="utf-8", prettyprint=True)
-    return buffer.getvalue().decode("utf-8")
 
 
 # --- statistics --------------------------------------------------------------
@@ -357,11 +260,8 @@ def _table(title: str, header: list[str], rows: list[list]) -> str:
     return "\n".join([title, line(cells[0]), rule, *body])
 
 
-def _rows(graph: Graph, name: str) -> list[dict]:
-    """The rows of a catalog query, through the same checked path as ``irgraph query``."""
-    from .query import run_query
-
-    return run_query(graph, saved_query(name).text).rows
+def _rows(graph: Graph, name: str, timeout: float | None) -> list[dict]:
+    return run_saved_query(graph, name, timeout=timeout).rows
 
 
 def _text(value) -> str:
@@ -372,14 +272,16 @@ def _int(value) -> int:
     return 0 if value is None else int(value)
 
 
-def graph_stats(graph: Graph, *, top: int = 10, all_links: bool = False) -> Stats:
+def graph_stats(graph: Graph, *, top: int = 10, all_links: bool = False,
+                timeout: float | None = DEFAULT_TIMEOUT) -> Stats:
     """Counts per class and property (SPARQL), degree and betweenness centrality,
     connected components (networkx), interventions by approach and the furthest
     trial phase each reached (SPARQL).
 
     Centrality and components are computed on :func:`explanation_view`
     (bookkeeping left out unless ``all_links``); betweenness is normalised.
-    Ties are broken by IRI, so the output is deterministic.
+    Ties are broken by IRI, so the output is deterministic. Each of the
+    four queries has ``timeout`` seconds (None: no limit).
 
     >>> from irgraph import load_graph
     >>> stats = graph_stats(load_graph(), top=3)
@@ -389,9 +291,9 @@ def graph_stats(graph: Graph, *, top: int = 10, all_links: bool = False) -> Stat
     if top < 1:
         raise UsageError(f"--top must be at least 1 (got {top})")
     stats = Stats(triples=len(graph), all_links=all_links)
-    stats.classes = [{"class": compact(str(r["class"])), "count": _int(r["count"])} for r in _rows(graph, "count-instances-per-class")]
+    stats.classes = [{"class": compact(str(r["class"])), "count": _int(r["count"])} for r in _rows(graph, "count-instances-per-class", timeout)]
     stats.properties = [
-        {"property": compact(str(r["property"])), "count": _int(r["count"])} for r in _rows(graph, "count-triples-per-property")
+        {"property": compact(str(r["property"])), "count": _int(r["count"])} for r in _rows(graph, "count-triples-per-property", timeout)
     ]
     network = to_networkx(graph)
     view = explanation_view(network, all_links=all_links)
@@ -418,7 +320,7 @@ def graph_stats(graph: Graph, *, top: int = 10, all_links: bool = False) -> Stat
             "id": compact(str(r["approach"])),
             "interventions": _int(r.get("interventions")),
         }
-        for r in _rows(graph, "interventions-by-approach")
+        for r in _rows(graph, "interventions-by-approach", timeout)
     ]
     stats.furthest_phase = [
         {
@@ -427,7 +329,7 @@ def graph_stats(graph: Graph, *, top: int = 10, all_links: bool = False) -> Stat
             "phase": _text(r.get("phaseLabel")) or None,
             "studies": _int(r.get("studies")),
         }
-        for r in _rows(graph, "furthest-phase")
+        for r in _rows(graph, "furthest-phase", timeout)
     ]
     return stats
 

@@ -19,6 +19,7 @@ open network sockets (:mod:`irgraph.sandbox`).
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import time
 import warnings
@@ -30,8 +31,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
+from .deprecation import callable_module
 from . import sandbox
-from .catalog import SavedQuery, catalog
+from .catalog import SavedQuery, catalog, saved_query
 from .errors import IrgraphError, QueryError, QueryTimeout, UsageError
 from .guard import ASK, GRAPH, SELECT, QueryLimits, inspect_query
 from .namespaces import compact, expand, prefixes
@@ -40,7 +42,11 @@ from .store import is_remote, many_objects, oxigraph_store, rdflib_converter, to
 from .terms import resolve
 
 DEFAULT_TIMEOUT = 30.0
-__all__ = ["ASK", "GRAPH", "SELECT", "DEFAULT_TIMEOUT", "QueryLimits", "QueryResult", "check_query", "query", "run_query"]
+#: Limits that never cut an answer: for irgraph's own queries (validation, counts, the VoID
+#: description), whose every row matters; the text checks still apply.
+WHOLE_ANSWER = QueryLimits(max_rows=sys.maxsize, max_bytes=sys.maxsize)
+__all__ = ["ASK", "DEFAULT_TIMEOUT", "GRAPH", "SELECT", "WHOLE_ANSWER", "QueryLimits", "QueryResult", "check_query",
+           "query", "query_graph", "run_query", "run_saved_query"]
 
 #: rdflib's SPARQL parser (pyparsing) keeps state between calls and is not
 #: thread-safe: concurrent first uses of a grammar construct corrupt it
@@ -464,7 +470,28 @@ def run_query(graph: Graph, text: str, params: Mapping[str, object] | None = Non
     return _within(work, timeout=timeout, isolate=isolate, on_oxigraph=store is not None, network=remote)
 
 
-def query(graph: Graph, name_or_text: str, params: Mapping[str, object] | None = None, *,
+def run_saved_query(graph: Graph, name: str | SavedQuery, params: Mapping[str, object] | None = None, *,
+                    timeout: float | None, limits: QueryLimits | None = None, isolate: bool = False) -> QueryResult:
+    """Run a saved query (a ``.rq`` file of the catalog, by name) with :func:`run_query`'s checks and limits.
+
+    The one way irgraph's modules run their ``.rq`` files. ``timeout`` has no
+    default: each caller says how long its query may take (None: no limit,
+    which only irgraph's own work uses, where a cut-off answer would be
+    wrong rather than late: ``irgraph build`` and ``validate`` over the
+    user's own data, which is as large as they chose). ``limits`` default to
+    :class:`~irgraph.guard.QueryLimits` (answers cut at a million rows); pass
+    :data:`WHOLE_ANSWER` where every row counts.
+
+    >>> from irgraph import load_graph
+    >>> result = run_saved_query(load_graph(), "summary-counts", timeout=10)
+    >>> result.variables
+    ['kind', 'count']
+    """
+    saved = name if isinstance(name, SavedQuery) else saved_query(name)
+    return run_query(graph, saved.text, params, timeout=timeout, isolate=isolate, limits=limits, saved=saved)
+
+
+def query_graph(graph: Graph, name_or_text: str, params: Mapping[str, object] | None = None, *,
           timeout: float | None = DEFAULT_TIMEOUT, isolate: bool = False, limits: QueryLimits | None = None,
           then: Callable[[QueryResult], Any] | None = None, **legacy_params):
     """Run a catalog query by name, or any SPARQL text, with the project's prefixes predeclared.
@@ -479,10 +506,10 @@ def query(graph: Graph, name_or_text: str, params: Mapping[str, object] | None =
 
     >>> from irgraph import load_graph
     >>> g = load_graph()
-    >>> result = query(g, "findings-for-intervention", {"intervention": "IL-2"})
+    >>> result = query_graph(g, "findings-for-intervention", {"intervention": "IL-2"})
     >>> "ESPRIT" in result.values("studyLabel")
     True
-    >>> query(g, "ASK { ir:he2000 skos:altLabel 'Immunitin'@en }").boolean
+    >>> query_graph(g, "ASK { ir:he2000 skos:altLabel 'Immunitin'@en }").boolean
     True
     """
     if legacy_params:
@@ -491,6 +518,10 @@ def query(graph: Graph, name_or_text: str, params: Mapping[str, object] | None =
         params = {**legacy_params, **(params or {})}
     text, saved = _saved_or_text(name_or_text)
     return run_query(graph, text, params, timeout=timeout, isolate=isolate, limits=limits, then=then, saved=saved)
+
+
+#: the name before 0.2 (``irgraph.query(...)``, deprecated there, still works; this one does not warn)
+query = query_graph
 
 
 def display(term, *, short: bool = True) -> str:
@@ -502,3 +533,4 @@ def display(term, *, short: bool = True) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
+callable_module(__name__, "query_graph")

@@ -39,9 +39,8 @@ from rdflib.query import Result
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
 from .errors import QueryError, QueryTimeout, RemoteError, UsageError
-from .export import sorted_triples
 from .namespaces import bind_prefixes
-from .store import DEFAULT_GRAPH_IRI, SPARQL, StoreSpec, parse_store, redacted
+from .store import DEFAULT_GRAPH_IRI, SPARQL, StoreSpec, parse_store, redacted, sorted_triples
 
 USER_VARIABLE = "IRGRAPH_SPARQL_USER"
 PASSWORD_VARIABLE = "IRGRAPH_SPARQL_PASSWORD"

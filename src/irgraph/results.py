@@ -3,29 +3,26 @@
 SELECT results: ``table`` and ``md`` show compact names (``ir:il-2``);
 ``json`` (SPARQL 1.1 Query Results JSON), ``xml``, ``csv`` and ``tsv`` (the
 W3C CSV/TSV formats) keep full IRIs and are written by rdflib's serialisers.
-Graph results (CONSTRUCT, DESCRIBE): ``turtle``, ``jsonld``, ``nt``.
+Graph results (CONSTRUCT, DESCRIBE): the graph formats of
+:mod:`irgraph.formats` that can write them (``turtle``, ``jsonld``, ``nt``).
+Which format writes what is the registry's to say; this module holds the
+result writers it names.
 """
 
 from __future__ import annotations
 
 import re
 
+from . import formats
 from .errors import UsageError
-from .export import to_jsonld, to_ntriples, to_turtle
 from .query import ASK, GRAPH, SELECT, QueryResult, display
 
-SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
-GRAPH_FORMATS = ("turtle", "jsonld", "nt")
-ALL_FORMATS = SELECT_FORMATS + GRAPH_FORMATS
+SELECT_FORMATS = formats.names(formats.SELECT)
+GRAPH_FORMATS = formats.names(formats.CONSTRUCT)
+ALL_FORMATS = formats.names(formats.SELECT, formats.CONSTRUCT)
 #: HTTP media types of each machine format (used by the SPARQL endpoint too)
 MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
+    f.name: f.media_type for f in formats.formats_for(formats.SELECT, formats.ASK, formats.CONSTRUCT) if f.media_type
 }
 
 
@@ -81,26 +78,53 @@ def to_tsv(result: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(result: QueryResult, fmt: str) -> str:
-    """The result in format ``fmt``; a format that does not fit the query kind is a :class:`UsageError`."""
+def to_text_table(result: QueryResult) -> str:
+    """The ``table`` format: :func:`to_table` with its defaults."""
+    return to_table(result)
+
+
+def to_markdown(result: QueryResult) -> str:
+    """The ``md`` format: a Markdown table."""
+    return to_table(result, markdown=True)
+
+
+def _w3c(result: QueryResult, fmt: str) -> str:
+    data = result.to_rdflib().serialize(format=fmt)
+    text = data.decode("utf-8") if isinstance(data, bytes) else str(data)
     if result.kind == ASK:
-        if fmt in ("json", "xml"):
-            return result.to_rdflib().serialize(format=fmt).decode("utf-8").rstrip("\n") + "\n"
+        return text.rstrip("\n") + "\n"
+    return text if text.endswith("\n") else text + "\n"
+
+
+def to_sparql_json(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results JSON (SELECT and ASK), by rdflib's serialiser."""
+    return _w3c(result, "json")
+
+
+def to_sparql_xml(result: QueryResult) -> str:
+    """SPARQL Query Results XML (SELECT and ASK), by rdflib's serialiser."""
+    return _w3c(result, "xml")
+
+
+def to_csv(result: QueryResult) -> str:
+    """W3C SPARQL CSV (SELECT), by rdflib's serialiser."""
+    return _w3c(result, "csv")
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    """The result in format ``fmt``; a format that does not fit the query kind is a :class:`UsageError`.
+
+    An ASK result is ``true`` or ``false`` in any format that does not write ASK results (``table``…).
+    """
+    if result.kind == ASK:
+        if fmt in formats.names(formats.ASK):
+            return formats.get(fmt).write_result(result)
         return "true\n" if result.boolean else "false\n"
     if result.kind == GRAPH:
         if fmt not in GRAPH_FORMATS:
             raise UsageError(f"a CONSTRUCT or DESCRIBE result can be written as {', '.join(GRAPH_FORMATS)}, not {fmt!r}")
-        graph = result.graph()
-        return {"turtle": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld}[fmt](graph)
+        return formats.get(fmt).write(result.graph())
     assert result.kind == SELECT
-    if fmt == "table":
-        return to_table(result)
-    if fmt == "md":
-        return to_table(result, markdown=True)
-    if fmt == "tsv":
-        return to_tsv(result)
-    if fmt in ("json", "xml", "csv"):
-        data = result.to_rdflib().serialize(format=fmt)
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
-        return text if text.endswith("\n") else text + "\n"
-    raise UsageError(f"a SELECT result can be written as {', '.join(SELECT_FORMATS)}, not {fmt!r}")
+    if fmt not in SELECT_FORMATS:
+        raise UsageError(f"a SELECT result can be written as {', '.join(SELECT_FORMATS)}, not {fmt!r}")
+    return formats.get(fmt).write_result(result)

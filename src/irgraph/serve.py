@@ -38,6 +38,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
+from . import formats
 from .errors import IrgraphError, QueryError, QueryTimeout, UpdateRefused, UsageError
 from .export import to_turtle
 from .guard import ASK, GRAPH, QueryLimits, inspect_query
@@ -54,21 +55,12 @@ HEADER_DEADLINE = 10.0
 BODY_DEADLINE = 20.0
 #: seconds a client has to take each part of the response
 SEND_TIMEOUT = 30.0
-_SELECT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-_GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/ld+json": "jsonld",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-}
+#: media type -> format, from the registry: what a client may ask for by ``Accept``
+_SELECT_TYPES = formats.media_types(formats.SELECT)
+_GRAPH_TYPES = formats.media_types(formats.CONSTRUCT)
+#: formats served for SELECT and for ASK (others asked by ``?format=`` fall back to JSON)
+_SELECT_SERVED = frozenset(_SELECT_TYPES.values())
+_ASK_SERVED = frozenset(formats.media_types(formats.ASK).values())
 
 
 def negotiate(accept: str, kind: str) -> str:
@@ -355,9 +347,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         try:
             kind = inspect_query(queries[0], server.limits)
             fmt = params.get("format", [None])[0] or negotiate(self.headers.get("Accept", "*/*"), kind)
-            if kind != GRAPH and fmt not in ("json", "xml", "csv", "tsv"):
+            if kind != GRAPH and fmt not in _SELECT_SERVED:
                 fmt = "json"
-            if kind == ASK and fmt in ("csv", "tsv"):
+            if kind == ASK and fmt not in _ASK_SERVED:
                 fmt = "json"
             body, truncated = server.run(queries[0], fmt, started)
         except QueryTimeout as error:

@@ -13,8 +13,8 @@
 =============================  ==================================================
 
 :func:`parse_store` turns the text into a :class:`StoreSpec` or a
-:class:`~irgraph.errors.UsageError` that lists the forms; :func:`open_graph`
-gives the rdflib graph on it.
+:class:`~irgraph.errors.UsageError` that lists the forms; :func:`irgraph.load.open_graph`
+gives the rdflib graph on it (the one place that tells the kinds of store apart to open them).
 """
 
 from __future__ import annotations
@@ -34,8 +34,10 @@ from oxrdflib import OxigraphStore
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from .canonical import canonical_triples
 from .errors import UsageError
 from .namespaces import bind_prefixes
+from .vocab import XSD_STRING, triple_key
 
 #: The in-memory stores, by name.
 STORES = ("oxigraph", "memory")
@@ -201,7 +203,7 @@ def new_graph(store: str | StoreSpec = DEFAULT_STORE) -> Graph:
     elif spec.kind == MEMORY:
         graph = Graph()
     else:
-        raise UsageError(f"new_graph() makes in-memory graphs only; open {spec} with open_graph() instead")
+        raise UsageError(f"new_graph() makes in-memory graphs only; open {spec} with irgraph.open_graph() instead")
     bind_prefixes(graph)
     return graph
 
@@ -235,22 +237,6 @@ def open_persistent(path: str | Path) -> Graph:
     return graph
 
 
-def open_graph(store: str | StoreSpec = DEFAULT_STORE) -> Graph:
-    """The rdflib graph on any store: empty in memory, opened on disk, or remote.
-
-    >>> len(open_graph("oxigraph"))
-    0
-    """
-    spec = parse_store(store)
-    if spec.in_memory:
-        return new_graph(spec)
-    if spec.kind == PERSISTENT:
-        return open_persistent(spec.path)
-    from .remote import remote_graph  # imported here: only remote stores need an HTTP client
-
-    return remote_graph(spec)
-
-
 def oxigraph_store(graph: Graph) -> ox.Store | None:
     """The pyoxigraph store under ``graph``, or None when it is not on Oxigraph."""
     inner = graph.store
@@ -262,9 +248,6 @@ def is_remote(graph: Graph) -> bool:
     from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
     return isinstance(graph.store, SPARQLStore)
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def to_rdflib(term):
@@ -283,7 +266,7 @@ def to_rdflib(term):
             # text needs no normalising; skipping rdflib's pass halves the cost of a literal
             return Literal(term.value, lang=term.language, normalize=False)
         datatype = term.datatype.value
-        if datatype == _XSD_STRING:
+        if datatype == XSD_STRING:
             return Literal(term.value, normalize=False)
         return Literal(term.value, datatype=URIRef(datatype))
     if isinstance(term, ox.NamedNode):
@@ -372,6 +355,19 @@ def ox_triples(graph: Graph) -> list[ox.Triple]:
             for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
         ]
     return [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
+
+
+def sorted_triples(graph: Graph) -> list[ox.Triple]:
+    """The graph's triples in a stable order: by subject, ``rdf:type`` first, then predicate and object.
+
+    Blank nodes get canonical labels first (:mod:`irgraph.canonical`), so
+    two runs over the same data agree. Every serialiser starts from this list.
+
+    >>> from irgraph import load_graph
+    >>> str(sorted_triples(load_graph())[0].predicate.value)
+    'http://www.w3.org/1999/02/22-rdf-syntax-ns#type'
+    """
+    return sorted(canonical_triples(ox_triples(graph)), key=triple_key)
 
 
 def memory_copy(graph: Graph) -> Graph:

@@ -19,15 +19,18 @@ from contextlib import contextmanager
 from functools import cache
 
 import pyshacl
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 
+from .deprecation import callable_module
 from .catalog import violation_checks
 from .load import LoadedGraph, parse_file
 from .namespaces import IR_URI, IRG_URI, compact, declared_terms
+from .query import WHOLE_ANSWER, run_query, run_saved_query
 from .report import ERROR, WARNING, Problem, Report
 from .resources import shapes_file
 from .store import memory_copy, new_graph, rdflib_converter
+from .vocab import label_of
 
 _SEVERITY = {SH.Violation: ERROR, SH.Warning: WARNING, SH.Info: WARNING}
 #: What rdflib logs, with a traceback, for each literal whose text does not fit its datatype.
@@ -68,13 +71,6 @@ def shapes_graph() -> Graph:
     convert = rdflib_converter()
     graph.addN((convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in parse_file(shapes_file()))
     return graph
-
-
-def _label(graph: Graph, node) -> str:
-    for label in graph.objects(node, RDFS.label):
-        if isinstance(label, Literal):
-            return str(label)
-    return ""
 
 
 def _files(loaded: LoadedGraph, node) -> tuple[str, ...]:
@@ -133,7 +129,7 @@ def _shacl_problem(loaded: LoadedGraph, results: Graph, result) -> Problem:
         kind="shacl",
         message=str(message) if message is not None else "does not conform to the shapes",
         focus=str(focus),
-        label=_label(loaded.graph, focus),
+        label=label_of(loaded.graph, focus),
         path=_term(path) if path is not None else "",
         value=_term(value) if value is not None else "",
         files=_files(loaded, focus),
@@ -167,7 +163,7 @@ def vocabulary_problems(loaded: LoadedGraph) -> list[Problem]:
                     kind="undeclared-term",
                     message=f"irg:{local} is not declared in the ontology",
                     focus=str(subject),
-                    label=_label(graph, subject),
+                    label=label_of(graph, subject),
                     value=f"irg:{local}",
                     files=_using_files(loaded, term, subject),
                     hint=(f"did you mean {', '.join('irg:' + c for c in close)}?" if close else
@@ -187,7 +183,7 @@ def vocabulary_problems(loaded: LoadedGraph) -> list[Problem]:
                     kind="undefined-node",
                     message=f"{compact(str(node))} is pointed at but never defined (it has no rdf:type)",
                     focus=str(subject),
-                    label=_label(graph, subject),
+                    label=label_of(graph, subject),
                     value=compact(str(node)),
                     files=_using_files(loaded, node, subject),
                     hint=(f"did you mean {', '.join(compact(c) for c in close)}?" if close else
@@ -197,10 +193,11 @@ def vocabulary_problems(loaded: LoadedGraph) -> list[Problem]:
     return problems
 
 
-def literal_problems(loaded: LoadedGraph) -> list[Problem]:
+def literal_problems(loaded: LoadedGraph, *, timeout: float | None = None) -> list[Problem]:
     """Literals of an ``xsd:`` datatype whose text is not a value of it (``"2001-13-45"^^xsd:date``)."""
     problems = []
-    for subject, predicate, literal in loaded.graph.query(_TYPED_LITERALS):
+    for row in run_query(loaded.graph, _TYPED_LITERALS, timeout=timeout, limits=WHOLE_ANSWER).rows:
+        subject, predicate, literal = row["s"], row["p"], row["o"]
         if not literal.ill_typed:
             continue
         datatype = compact(str(literal.datatype))
@@ -210,7 +207,7 @@ def literal_problems(loaded: LoadedGraph) -> list[Problem]:
                 kind="literal",
                 message=f"{str(literal)!r} is not a valid {datatype}",
                 focus=str(subject),
-                label=_label(loaded.graph, subject),
+                label=label_of(loaded.graph, subject),
                 path=_term(predicate),
                 value=str(literal),
                 files=_using_files(loaded, predicate, subject),
@@ -221,16 +218,15 @@ def literal_problems(loaded: LoadedGraph) -> list[Problem]:
     return problems
 
 
-def check_problems(loaded: LoadedGraph) -> list[Problem]:
+def check_problems(loaded: LoadedGraph, *, timeout: float | None = None) -> list[Problem]:
     """Rows returned by the ``*-violation.rq`` checks; each row is one problem.
 
     A check selects ``?node`` (the node at fault) and may select ``?property``
-    and ``?value``.
+    and ``?value``. Each check has ``timeout`` seconds (None: no limit).
     """
     problems = []
     for check in violation_checks():
-        for row in loaded.graph.query(check.text):
-            fields = row.asdict()
+        for fields in run_saved_query(loaded.graph, check, timeout=timeout, limits=WHOLE_ANSWER).rows:
             node = fields.get("node")
             problems.append(
                 Problem(
@@ -238,7 +234,7 @@ def check_problems(loaded: LoadedGraph) -> list[Problem]:
                     kind="check",
                     message=check.title,
                     focus=str(node) if node is not None else "",
-                    label=_label(loaded.graph, node) if node is not None else "",
+                    label=label_of(loaded.graph, node) if node is not None else "",
                     path=_term(fields["property"]) if "property" in fields else "",
                     value=_term(fields["value"]) if "value" in fields else "",
                     files=_files(loaded, node) if node is not None else (),
@@ -249,13 +245,20 @@ def check_problems(loaded: LoadedGraph) -> list[Problem]:
     return problems
 
 
-def validate(loaded: LoadedGraph) -> Report:
-    """Every problem with the loaded graph, errors and warnings.
+def validate_graph(loaded: LoadedGraph | Graph, *, timeout: float | None = None) -> Report:
+    """Every problem with the loaded graph (what :func:`irgraph.load_data` returns, or a plain graph), errors and warnings.
 
-    >>> from irgraph import load
-    >>> validate(load()).conforms
+    ``timeout`` bounds each of the checking queries (None: none; the
+    command line gives none, as a cut-off check would be a wrong answer).
+    A plain rdflib graph is validated too, without the files each problem
+    comes from.
+
+    >>> from irgraph import load_data
+    >>> validate_graph(load_data()).conforms
     True
     """
+    if isinstance(loaded, Graph):
+        loaded = LoadedGraph(graph=loaded)
     report = Report(checked_files=list(loaded.files))
     with quiet_ill_typed_literals():
         shacl = shacl_problems(loaded)
@@ -263,9 +266,14 @@ def validate(loaded: LoadedGraph) -> Report:
         report.extend(vocabulary_problems(loaded))
         # a value SHACL already found wrong needs no second message
         shacl_values = {(p.focus, p.path, p.value) for p in shacl if p.severity == ERROR}
-        report.extend(p for p in literal_problems(loaded) if (p.focus, p.path, p.value) not in shacl_values)
+        report.extend(p for p in literal_problems(loaded, timeout=timeout) if (p.focus, p.path, p.value) not in shacl_values)
         # The checks also run against remote stores where SHACL cannot; here a node
         # that SHACL already flagged needs no second, vaguer message.
         flagged = {p.focus for p in shacl if p.severity == ERROR}
-        report.extend(p for p in check_problems(loaded) if p.focus not in flagged)
+        report.extend(p for p in check_problems(loaded, timeout=timeout) if p.focus not in flagged)
     return report
+
+
+#: the name before 0.2 (``irgraph.validate(...)``, deprecated there, still works; this one does not warn)
+validate = validate_graph
+callable_module(__name__, "validate_graph")

@@ -1,8 +1,8 @@
-"""Open the explorer in headless Chromium, offline, and take a picture of it.
+"""Open the explorer in headless Chromium, offline, and take a picture of it (a docs script, not part of irgraph).
 
 Regenerate the README's picture from a source checkout with::
 
-    python -m irgraph.screenshot docs/explorer.png
+    python tools/screenshot.py docs/explorer.png
 
 This drives Debian's Chromium (``/usr/bin/chromium``) through the
 ``playwright`` package (a test dependency: ``pip install '.[test]'``); no
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import IrgraphError, UsageError
+from irgraph.errors import IrgraphError, UsageError
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = (
@@ -118,9 +118,9 @@ def screenshot(out: str | Path, html: str | Path | None = None, *, browser=None)
     rendered with :func:`irgraph.visualize.to_html` into a temporary file.
     ``browser`` is a running playwright browser to use (else one is started).
     """
-    from .writes import write_atomic
-    from .load import load_graph
-    from .visualize import to_html
+    from irgraph.load import load_graph
+    from irgraph.visualize import to_html
+    from irgraph.writes import write_atomic
 
     with tempfile.TemporaryDirectory() as folder:
         page_file = Path(html) if html else Path(folder) / "irgraph.html"
@@ -138,14 +138,14 @@ def screenshot(out: str | Path, html: str | Path | None = None, *, browser=None)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m irgraph.screenshot OUT.png [PAGE.html]``: write the picture, print where."""
+    """``python tools/screenshot.py OUT.png [PAGE.html]``: write the picture, print where."""
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] in ("-h", "--help") or len(args) > 2:
         asked = bool(args) and args[0] in ("-h", "--help")
         stream = sys.stdout if asked else sys.stderr
         print(__doc__.strip().splitlines()[0], file=stream)
-        print("usage: python -m irgraph.screenshot OUT.png [PAGE.html]", file=stream)
-        print("Example:\n  python -m irgraph.screenshot docs/explorer.png", file=stream)
+        print("usage: python tools/screenshot.py OUT.png [PAGE.html]", file=stream)
+        print("Example:\n  python tools/screenshot.py docs/explorer.png", file=stream)
         return 0 if asked else 2
     try:
         path = screenshot(args[0], args[1] if len(args) > 1 else None)

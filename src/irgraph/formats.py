@@ -1,0 +1,160 @@
+"""The one table of output formats: each written once, read by the library, the CLI and the server.
+
+An entry says what a format is called, its media type and file suffix, what
+it can serialise and which function writes it:
+
+* ``graph``: a whole graph (``irgraph export --format``); its ``writer``
+  takes an rdflib graph (or, with ``reads="files"``, the input files: N-Quads
+  keeps one named graph per file) and the options it lists in ``options``;
+* ``construct``: the graph a CONSTRUCT or DESCRIBE query returns, written by
+  the same ``writer``;
+* ``select`` / ``ask``: query results, written by ``result_writer`` (a
+  function of a :class:`~irgraph.query.QueryResult`).
+
+``irgraph query --format``, ``irgraph export --format``, the SPARQL
+endpoint's content negotiation and service description, and the media types
+of the VoID distributions all come from here. Writers are named as
+``module:function`` and imported when first used, as rdflib's plugin table
+does: the table sits below every layer that writes, and a format whose
+writer needs a heavy import costs nothing until asked for.
+
+Adding a format is one :class:`Format` in :data:`FORMATS` and its writer.
+
+>>> [f.name for f in formats_for(CONSTRUCT)]
+['jsonld', 'turtle', 'nt']
+>>> get("nt").media_type
+'application/n-triples'
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import UsageError
+
+#: what a format can serialise
+GRAPH, CONSTRUCT, SELECT, ASK = "graph", "construct", "select", "ask"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format (see the module docstring for what each field means)."""
+
+    name: str
+    title: str
+    media_type: str | None
+    suffix: str | None
+    serialises: frozenset[str]
+    writer: str | None = None
+    result_writer: str | None = None
+    #: where ``writer`` reads from: ``graph`` (an rdflib graph) or ``files`` (the input files)
+    reads: str = "graph"
+    #: keyword options ``writer`` takes besides what it writes (``context``, ``frame`` for JSON-LD)
+    options: tuple[str, ...] = ()
+    #: other media types a client may ask for that mean this format (``application/json``)
+    also_accepted: tuple[str, ...] = field(default=())
+
+    def can(self, kind: str) -> bool:
+        """Whether this format serialises ``kind`` (``graph``, ``construct``, ``select`` or ``ask``)."""
+        return kind in self.serialises
+
+    def write(self, source, **options) -> str:
+        """Write ``source`` (a graph, or the input files) with this format's writer."""
+        return _resolve(self.writer, self.name)(source, **options)
+
+    def write_result(self, result) -> str:
+        """Write a query result with this format's result writer."""
+        return _resolve(self.result_writer, self.name)(result)
+
+
+def _resolve(path: str | None, name: str) -> Callable[..., Any]:
+    if path is None:
+        raise UsageError(f"the format {name!r} has no writer for this")
+    module, _, function = path.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+_RESULTS = frozenset({SELECT, ASK})
+
+#: every format, in the order the command line lists them
+FORMATS: tuple[Format, ...] = (
+    Format("table", "aligned text table", None, ".txt", frozenset({SELECT}),
+           result_writer="irgraph.results:to_text_table"),
+    Format("csv", "W3C SPARQL CSV", "text/csv", ".csv", frozenset({SELECT}), result_writer="irgraph.results:to_csv"),
+    Format("tsv", "W3C SPARQL TSV", "text/tab-separated-values", ".tsv", frozenset({SELECT}),
+           result_writer="irgraph.results:to_tsv"),
+    Format("json", "SPARQL 1.1 Query Results JSON", "application/sparql-results+json", ".srj", _RESULTS,
+           result_writer="irgraph.results:to_sparql_json", also_accepted=("application/json",)),
+    Format("xml", "SPARQL Query Results XML", "application/sparql-results+xml", ".srx", _RESULTS,
+           result_writer="irgraph.results:to_sparql_xml", also_accepted=("application/xml",)),
+    Format("md", "Markdown table", None, ".md", frozenset({SELECT}), result_writer="irgraph.results:to_markdown"),
+    Format("jsonld", "compact JSON-LD with the project's context", "application/ld+json", ".jsonld",
+           frozenset({GRAPH, CONSTRUCT}), writer="irgraph.export:to_jsonld", options=("context", "frame")),
+    Format("turtle", "Turtle, sorted", "text/turtle", ".ttl", frozenset({GRAPH, CONSTRUCT}),
+           writer="irgraph.export:to_turtle", also_accepted=("application/x-turtle",)),
+    Format("nt", "N-Triples, sorted", "application/n-triples", ".nt", frozenset({GRAPH, CONSTRUCT}),
+           writer="irgraph.export:to_ntriples", also_accepted=("text/plain",)),
+    Format("nq", "N-Quads, one graph per input file", "application/n-quads", ".nq", frozenset({GRAPH}),
+           writer="irgraph.export:to_nquads", reads="files"),
+    Format("graphml", "GraphML (Gephi, Cytoscape)", "application/graphml+xml", ".graphml", frozenset({GRAPH}),
+           writer="irgraph.export:to_graphml"),
+    Format("html", "the explorer page", "text/html", ".html", frozenset(), writer="irgraph.visualize:to_html"),
+)
+_BY_NAME = {f.name: f for f in FORMATS}
+
+
+def get(name: str) -> Format:
+    """The format called ``name``, or a :class:`UsageError` listing them."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise UsageError(f"unknown format {name!r}; choose one of: {', '.join(_BY_NAME)}") from None
+
+
+def formats_for(*kinds: str) -> tuple[Format, ...]:
+    """The formats that serialise any of ``kinds``, in table order."""
+    return tuple(f for f in FORMATS if any(f.can(kind) for kind in kinds))
+
+
+def names(*kinds: str) -> tuple[str, ...]:
+    """The names of :func:`formats_for` ``kinds``.
+
+    >>> names(GRAPH)
+    ('jsonld', 'turtle', 'nt', 'nq', 'graphml')
+    """
+    return tuple(f.name for f in formats_for(*kinds))
+
+
+def help_text(*kinds: str) -> str:
+    """``name (title), …`` for a command's ``--help``."""
+    return ", ".join(f"{f.name} ({f.title})" for f in formats_for(*kinds))
+
+
+def media_types(*kinds: str) -> dict[str, str]:
+    """Media type (and every type also accepted) -> format name, for content negotiation.
+
+    >>> media_types(CONSTRUCT)["text/plain"]
+    'nt'
+    """
+    table = {}
+    for f in formats_for(*kinds):
+        for media in (f.media_type, *f.also_accepted):
+            if media:
+                table.setdefault(media, f.name)
+    return table
+
+
+def media_type_of_file(file_name: str) -> str | None:
+    """The media type of a file by its suffix (``irgraph.ttl`` -> ``text/turtle``), or None.
+
+    >>> media_type_of_file("irgraph.graphml")
+    'application/graphml+xml'
+    """
+    suffix = file_name[file_name.rfind("."):] if "." in file_name else ""
+    for f in FORMATS:
+        if f.suffix == suffix and f.media_type:
+            return f.media_type
+    return None
