@@ -15,13 +15,25 @@ a DeprecationWarning (see :mod:`irgraph.deprecation`).
 A research and education tool, not medical advice.
 """
 
-from . import build, describe, load, query, validate  # the submodules; see irgraph.deprecation
+# the submodules that used to be hidden by functions of their names (see irgraph.deprecation)
+from . import build as build
+from . import describe as describe
+from . import load as load
+from . import query as query
+from . import validate as validate
 from .build import BuildResult, run_build
 from .describe import Description, describe_entity
 from .describe_dataset import dataset_description, to_void
 from .diff import GraphDiff, diff_graphs
 from .errors import (
-    IrgraphError, LoadError, QueryError, QueryTimeout, RemoteError, UpdateRefused, UsageError, ValidationFailed,
+    IrgraphError,
+    LoadError,
+    QueryError,
+    QueryTimeout,
+    RemoteError,
+    UpdateRefused,
+    UsageError,
+    ValidationFailed,
     WriteError,
 )
 from .export import export_graph, frame_jsonld, to_graphml, to_jsonld, to_nquads, to_ntriples, to_turtle

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .deprecation import callable_module
 from . import formats
+from .deprecation import callable_module
 from .describe_dataset import to_void
 from .errors import IrgraphError, ValidationFailed
 from .load import LoadedGraph, load_data
@@ -77,7 +77,7 @@ def _validate_while(loaded, render: Callable[[], dict[str, str]]) -> tuple[Repor
         # a rendering error must not hide the report: invalid data is reported as such, as when run in turn
         try:
             rendered["outputs"] = render()
-        except Exception as error:  # noqa: BLE001 - raised below once the report is known
+        except Exception as error:
             rendered["error"] = error
 
     try:

@@ -165,7 +165,7 @@ class _BlankGraph:
         return labels
 
     def statements_of(self, group: list) -> list[Statement]:
-        unique = {}
+        unique: dict = {}
         for node in group:
             for statement in self.touching[node]:
                 unique[statement] = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from typing import Any
 
 import click
 
@@ -29,7 +30,6 @@ from .store import DEFAULT_STORE, STORE_FORMS, parse_store
 from .validate import quiet_ill_typed_literals, validate_graph
 from .visualize import DEFAULT_DEPTH, DEFAULT_TITLE, LARGE_GRAPH, save_explorer
 from .writes import checked_output_file, checked_output_folder, write_atomic
-
 
 #: Exit code of an internal error (a bug in irgraph): EX_SOFTWARE of sysexits.h.
 EXIT_INTERNAL_ERROR = 70
@@ -67,7 +67,7 @@ class IrgraphGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("irgraph: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
-        except Exception as error:  # noqa: BLE001 - a bug: named on one line, the traceback on request
+        except Exception as error:
             if ctx.params.get("debug"):
                 traceback.print_exc()
             click.echo(
@@ -169,16 +169,15 @@ def build(data: tuple[str, ...], store: str, out_dir: str, follow_symlinks: bool
     click.echo(result.summary())
 
 
+def _report_format(*choices: str):
+    """``--format``: the first choice for people, the second for machines."""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True,
+                        help=f"{choices[0]} for people, {choices[1]} for machines.")
+
+
 @main.command()
 @data_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines.",
-)
+@_report_format("text", "json")
 def validate(data: tuple[str, ...], store: str, fmt: str) -> None:
     """Check the data against the ontology, the SHACL shapes and the quality checks.
 
@@ -432,7 +431,7 @@ def viz(
     click.echo(f"wrote {page.path}: {page.node_count} nodes, {page.edge_count} links")
 
 
-viz.help = viz.help.replace("{large}", f"{LARGE_GRAPH:,}")
+viz.help = (viz.help or "").replace("{large}", f"{LARGE_GRAPH:,}")
 
 
 # ---- export, stats, path, diff ---------------------------------------------
@@ -493,14 +492,7 @@ def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, cont
 
 @main.command()
 @data_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for machines.",
-)
+@_report_format("table", "json")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many entities to rank.")
 @click.option(
     "--all-links",
@@ -592,7 +584,7 @@ class _Progress:
     def __init__(self, label: str, show) -> None:
         self.label = label
         self.show = show
-        self.bar = None
+        self.bar: Any = None
         self.done = 0
 
     def __call__(self, done: int, total: int, item=None) -> None:
@@ -634,6 +626,7 @@ def load_command(store: str, data: tuple[str, ...]) -> None:
     if spec.kind != PERSISTENT:
         raise UsageError(f"irgraph load fills a store on disk: give --store oxigraph:PATH, not {spec} "
                          "(to upload to a server, use irgraph push)")
+    assert spec.path is not None  # a persistent store has one
     progress = _Progress("loading", lambda p: f"{p.triples:,} triples, {p.triples_per_second:,.0f}/s" if p else "")
     try:
         result = fill_store(spec.path, data, progress=lambda p: progress(p.bytes_done, p.bytes_total, p))

@@ -33,8 +33,16 @@ from .namespaces import bind_prefixes, compact, prefixes
 from .resources import ontology_file
 from .store import to_rdflib
 from .vocab import (
-    RDF_TYPE, RDFS_SUBCLASS_OF, XSD_STRING, file_scoped, labels_from, most_specific_class, predicate_object_key, term_key,
+    RDF_TYPE,
+    RDFS_SUBCLASS_OF,
+    XSD_STRING,
+    file_scoped,
+    labels_from,
+    most_specific_class,
+    predicate_object_key,
+    term_key,
 )
+
 DIFF_FORMATS = ("text", "turtle", "json")
 
 
@@ -311,7 +319,7 @@ def diff_triples(old: list[ox.Triple], new: list[ox.Triple]) -> GraphDiff:
     for triples in (old_set, new_set):  # new wins
         for triple in triples:
             if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-                types[triple.subject.value].add(triple.object.value)
+                types[triple.subject.value].add(triple.object.value)  # type: ignore[union-attr]  # no triple terms
         for cls, parents in _superclasses(triples).items():
             superclasses.setdefault(cls, set()).update(parents)
         data_labels.update(labels_from(triples))

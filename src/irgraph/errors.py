@@ -32,7 +32,7 @@ class LoadError(IrgraphError):
     ``report`` holds one finding per problem (file, line, column, message).
     """
 
-    def __init__(self, message: str, report: "Report | None" = None) -> None:
+    def __init__(self, message: str, report: Report | None = None) -> None:
         super().__init__(message)
         self.report = report
 
@@ -45,7 +45,7 @@ class ValidationFailed(IrgraphError):
 
     exit_code = 1
 
-    def __init__(self, report: "Report") -> None:
+    def __init__(self, report: Report) -> None:
         errors = len(report.errors)
         super().__init__(f"the data is not valid: {errors} problem{'s' if errors != 1 else ''} found")
         self.report = report

@@ -71,9 +71,14 @@ def to_turtle(graph: Graph) -> str:
     return _turtle(sorted_triples(graph))
 
 
+def _text(data: bytes | None) -> str:
+    """What ``ox.serialize`` wrote (bytes, as no output file is given) as text."""
+    return (data or b"").decode("utf-8")
+
+
 def _turtle(triples: list[ox.Triple], extra_prefixes: dict[str, str] | None = None) -> str:
     known = {**prefixes(), **(extra_prefixes or {})}
-    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=known).decode("utf-8")
+    body = _text(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=known))
     lines = body.split("\n")  # not splitlines(): it would also split at U+0085, U+2028… inside literals
     header = sorted(line for line in lines if line.startswith("@prefix "))
     rest = [line for line in lines if not line.startswith("@prefix ")]
@@ -92,7 +97,7 @@ def to_ntriples(graph: Graph) -> str:
     >>> to_ntriples(load_graph()).splitlines()[0].split(" ")[1]
     '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>'
     """
-    return ox.serialize(sorted_triples(graph), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return _text(ox.serialize(sorted_triples(graph), format=ox.RdfFormat.N_TRIPLES))
 
 
 def graph_name(path: Path) -> str:
@@ -127,7 +132,7 @@ def to_nquads(paths: Iterable[str | Path]) -> str:
     >>> text.splitlines()[0].endswith("<https://w3id.org/irgraph/graph/data/organizations.ttl> .")
     True
     """
-    quads = []
+    quads: list[ox.Quad] = []
     for index, path in enumerate(Path(p) for p in paths):
         name = ox.NamedNode(graph_name(path))
         quads.extend(ox.Quad(s, p, o, name) for s, p, o in file_scoped(parse_file(path), index))
@@ -137,8 +142,8 @@ def to_nquads(paths: Iterable[str | Path]) -> str:
 def _nquads(quads: list[ox.Quad]) -> str:
     """Quads as sorted N-Quads, blank nodes canonicalised, each quad once."""
     canonical = {ox.Quad(*statement) for statement in canonical_statements((q.subject, q.predicate, q.object, q.graph_name) for q in quads)}
-    ordered = sorted(canonical, key=lambda q: (q.graph_name.value, *triple_key(q)))
-    return ox.serialize(ordered, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    ordered = sorted(canonical, key=lambda q: (getattr(q.graph_name, "value", ""), *triple_key(q)))
+    return _text(ox.serialize(ordered, format=ox.RdfFormat.N_QUADS))
 
 
 @dataclass(frozen=True)
@@ -255,7 +260,7 @@ def _node_objects(triples: list[ox.Triple], compactor: _Compactor) -> list[dict]
         obj = triple.object
         if predicate == RDF_TYPE and not isinstance(obj, ox.Literal):
             key = "@type"
-            value = compactor.classes.get(obj.value) or _node_id(obj, compactor)
+            value = compactor.classes.get(obj.value) or _node_id(obj, compactor)  # type: ignore[union-attr]  # no triple terms
         else:
             term = compactor.properties.get(predicate)
             key = term.name if term else compactor.iri(predicate)
@@ -309,7 +314,7 @@ def to_jsonld(graph: Graph, *, context: str = "embed", frame: str | None = None)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def refuse_remote_documents(url: str, options=None) -> dict:
+def refuse_remote_documents(url: str, options=None) -> dict:  # noqa: ARG001 - pyld's loader signature
     """A pyld document loader that serves only the bundled context and refuses everything else.
 
     Give it to pyld as ``documentLoader`` so that no context is ever fetched.

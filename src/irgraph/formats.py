@@ -139,7 +139,7 @@ def media_types(*kinds: str) -> dict[str, str]:
     >>> media_types(CONSTRUCT)["text/plain"]
     'nt'
     """
-    table = {}
+    table: dict[str, str] = {}
     for f in formats_for(*kinds):
         for media in (f.media_type, *f.also_accepted):
             if media:

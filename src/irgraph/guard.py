@@ -169,6 +169,24 @@ def _refuse_keyword(text: str, offset: int, token: str, keyword: str, allow_data
     raise _refused(text, offset, message, kind)
 
 
+def _check_size(text: str, limits: QueryLimits) -> None:
+    if len(text) > limits.max_length:
+        raise QueryError(f"the query is {len(text):,} characters long; the limit is {limits.max_length:,}")
+    if not text.strip():
+        raise QueryError("the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+
+
+def _checked_name(text: str, offset: int, token: str, kind: str | None, allow_dataset: bool) -> str | None:
+    """Refuse a name that is (or may be read as) a refused keyword; the query's kind once its form is named."""
+    keyword = _keyword_in(token)
+    if keyword is not None:
+        _refuse_keyword(text, offset, token, keyword, allow_dataset)
+    upper = token.upper()
+    if kind is None and ":" not in token and upper not in _PROLOGUE:
+        return _FORMS.get(upper, "")
+    return kind
+
+
 def inspect_query(text: str, limits: QueryLimits = QueryLimits(), *, allow_dataset: bool = False) -> str:
     """Check ``text`` within ``limits`` and return its kind: ``select``, ``ask`` or ``graph``.
 
@@ -185,10 +203,7 @@ def inspect_query(text: str, limits: QueryLimits = QueryLimits(), *, allow_datas
     ...
     irgraph.errors.QueryError: SERVICE is refused: irgraph does not let a query reach other endpoints (line 2, column 2)
     """
-    if len(text) > limits.max_length:
-        raise QueryError(f"the query is {len(text):,} characters long; the limit is {limits.max_length:,}")
-    if not text.strip():
-        raise QueryError("the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    _check_size(text, limits)
     kind = None
     depth = run = deepest = 0
     for match in _TOKEN.finditer(text):
@@ -210,12 +225,7 @@ def inspect_query(text: str, limits: QueryLimits = QueryLimits(), *, allow_datas
         elif group == "close":
             depth = max(depth - 1, 0)
         elif group == "name":
-            keyword = _keyword_in(token)
-            if keyword is not None:
-                _refuse_keyword(text, offset, token, keyword, allow_dataset)
-            upper = token.upper()
-            if kind is None and ":" not in token and upper not in _PROLOGUE:
-                kind = _FORMS.get(upper, "")
+            kind = _checked_name(text, offset, token, kind, allow_dataset)
         if deepest > limits.max_depth:
             raise _refused(text, offset,
                            f"the query nests deeper than {limits.max_depth} levels (brackets and prefix operators)")

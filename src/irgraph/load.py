@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -138,54 +139,61 @@ def _jsonld_input(path: Path) -> bytes:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise _parse_error(path, f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
-    bundled = bundled_context()
+    return json.dumps(_Contexts(path, text).resolve(document)).encode("utf-8")
 
-    def resolve(node):
+
+class _Contexts:
+    """Replaces every context of a JSON-LD document by what it names, refusing all but the bundled one."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.bundled = bundled_context()
+
+    def resolve(self, node):
+        """``node`` with each ``@context`` in it resolved."""
         if isinstance(node, dict):
-            resolved = {}
-            for key, value in node.items():
-                if key == "@context":
-                    resolved[key] = resolve_context(value)
-                else:
-                    resolved[key] = resolve(value)
-            return resolved
+            return {key: self.context(value) if key == "@context" else self.resolve(value) for key, value in node.items()}
         if isinstance(node, list):
-            return [resolve(item) for item in node]
+            return [self.resolve(item) for item in node]
         return node
 
-    def refuse(value):
+    def refuse(self, value) -> LoadError:
         return _parse_error(
-            path,
+            self.path,
             f"refused JSON-LD context {value!r}: only inline contexts or the bundled "
             f"context <{CONTEXT_IRI}> are allowed (contexts are never fetched)",
-            _line_of(text, value),
+            _line_of(self.text, value),
             hint=f"put the context inline, or name <{CONTEXT_IRI}>; nothing was loaded",
         )
 
-    def resolve_context(value):
+    def context(self, value):
+        """One context value: a list of contexts, the bundled context's IRI, or an inline context."""
         if isinstance(value, list):
-            return [resolve_context(item) for item in value]
+            return [self.context(item) for item in value]
         if isinstance(value, str):
             if value == CONTEXT_IRI:
-                return bundled
-            raise refuse(value)
+                return self.bundled
+            raise self.refuse(value)
         if isinstance(value, dict):
-            resolved = {}
-            for key, definition in value.items():
-                if key == "@import":
-                    # JSON-LD 1.1: the imported context, overridden by this one's terms
-                    if definition != CONTEXT_IRI:
-                        raise refuse(definition)
-                    resolved = {**bundled, **resolved}
-                elif isinstance(definition, dict) and "@context" in definition:
-                    # a scoped context inside a term definition
-                    resolved[key] = {**definition, "@context": resolve_context(definition["@context"])}
-                else:
-                    resolved[key] = definition
-            return resolved
+            return self.definitions(value)
         return value
 
-    return json.dumps(resolve(document)).encode("utf-8")
+    def definitions(self, value: dict) -> dict:
+        """An inline context: ``@import`` of the bundled context, scoped contexts in term definitions."""
+        resolved: dict = {}
+        for key, definition in value.items():
+            if key == "@import":
+                # JSON-LD 1.1: the imported context, overridden by this one's terms
+                if definition != CONTEXT_IRI:
+                    raise self.refuse(definition)
+                resolved = {**self.bundled, **resolved}
+            elif isinstance(definition, dict) and "@context" in definition:
+                # a scoped context inside a term definition
+                resolved[key] = {**definition, "@context": self.context(definition["@context"])}
+            else:
+                resolved[key] = definition
+        return resolved
 
 
 def _line_of(text: str, value: str) -> int | None:
@@ -235,24 +243,33 @@ def _check_jsonld_terms(path: Path, data: bytes, base_iri: str, quads: list) -> 
     Both are refused too.
     """
     text = path.read_text(encoding="utf-8")
+    _refuse_misread(path, text, base_iri, quads)
+    _refuse_dropped(path, text, data, base_iri, quads)
+
+
+_ROLES = (("subject", "the @id of a node"), ("predicate", "a property name"), ("object", "a value"))
+_TERM_HINT = (
+    "use a term of the context, a compact name with a prefix the context defines (ir:…, irg:…) "
+    "or a full IRI; nothing was loaded"
+)
+
+
+def _named_iris(quad):
+    """(IRI, role) of every IRI a JSON-LD statement names: nodes, property, types of nodes and values."""
+    for attribute, role in _ROLES:
+        term = getattr(quad, attribute)
+        if isinstance(term, ox.NamedNode):
+            is_type = attribute == "object" and quad.predicate.value == RDF_TYPE
+            yield term.value, "the @type of a node" if is_type else role
+        elif isinstance(term, ox.Literal) and not term.language:
+            yield term.datatype.value, "the @type of a value"
+
+
+def _refuse_misread(path: Path, text: str, base_iri: str, quads: list) -> None:
+    """Refuse names read as relative IRIs, and compact names whose prefix the context does not define."""
     folder = base_iri.rsplit("/", 1)[0] + "/"
-    roles = (("subject", "the @id of a node"), ("predicate", "a property name"), ("object", "a value"))
-    hint = (
-        "use a term of the context, a compact name with a prefix the context defines (ir:…, irg:…) "
-        "or a full IRI; nothing was loaded"
-    )
-
-    def named(quad):
-        for attribute, role in roles:
-            term = getattr(quad, attribute)
-            if isinstance(term, ox.NamedNode):
-                is_type = attribute == "object" and quad.predicate.value == RDF_TYPE
-                yield term.value, "the @type of a node" if is_type else role
-            elif isinstance(term, ox.Literal) and not term.language:
-                yield term.datatype.value, "the @type of a value"
-
     for quad in quads:
-        for iri, role in named(quad):
+        for iri, role in _named_iris(quad):
             scheme, _, rest = iri.partition(":")
             if iri.startswith(folder):
                 raise _parse_error(
@@ -260,7 +277,7 @@ def _check_jsonld_terms(path: Path, data: bytes, base_iri: str, quads: list) -> 
                     f"{iri[len(folder):]!r} in {role} was read as a relative IRI, <{iri}>: "
                     "it is not a term of the context and has no prefix",
                     _where(text, iri),
-                    hint=hint,
+                    hint=_TERM_HINT,
                 )
             if scheme in prefixes() and not rest.startswith("//"):
                 raise _parse_error(
@@ -271,39 +288,44 @@ def _check_jsonld_terms(path: Path, data: bytes, base_iri: str, quads: list) -> 
                     hint=f'add "@context": "{CONTEXT_IRI}" (the bundled context) or define the prefix; nothing was loaded',
                 )
 
+
+def _refuse_dropped(path: Path, text: str, data: bytes, base_iri: str, quads: list) -> None:
+    """Refuse a file some of whose statements a strict JSON-LD parser drops without a word, naming the first."""
     lenient = list(ox.parse(data, format=ox.RdfFormat.JSON_LD, base_iri=base_iri, lenient=True))
     if len(lenient) <= len(quads):
         return
     for quad in lenient:
-        for attribute, role in roles:
+        for attribute, role in _ROLES:
             term = getattr(quad, attribute)
             reason = _invalid_term(term)
             if reason is None:
                 continue
-            if isinstance(term, ox.Literal):
-                shown = (
-                    f"invalid language tag {term.language!r}: {reason}"
-                    if term.language
-                    else f"invalid datatype <{term.datatype.value}>: {reason}"
-                )
-                line = _line_of(text, term.language) if term.language else _where(text, term.datatype.value)
-            elif attribute == "predicate" and ":" not in term.value:
-                shown = f"unknown property {term.value!r}: not a term of the context, a compact name or an IRI"
-                line = _where(text, term.value)
-            else:
-                shown = f"invalid IRI <{term.value}> in {role}: {reason}"
-                line = _where(text, term.value)
+            shown, line = _dropped_message(text, attribute, role, term, reason)
             raise _parse_error(
                 path,
                 f"{shown}; JSON-LD processors silently drop such statements, so the file is refused",
                 line,
-                hint=hint.replace("full IRI;", "full IRI (no spaces, <, >, quotes or braces);"),
+                hint=_TERM_HINT.replace("full IRI;", "full IRI (no spaces, <, >, quotes or braces);"),
             )
     raise _parse_error(  # pragma: no cover - every drop seen so far has an invalid term
         path,
         f"{len(lenient) - len(quads)} statements would be silently dropped by the JSON-LD parser",
         hint="check @id, @type, property names and language tags; nothing was loaded",
     )
+
+
+def _dropped_message(text: str, attribute: str, role: str, term, reason: str) -> tuple[str, int | None]:
+    """Why an invalid term is refused, and the line it stands on."""
+    if isinstance(term, ox.Literal):
+        shown = (
+            f"invalid language tag {term.language!r}: {reason}"
+            if term.language
+            else f"invalid datatype <{term.datatype.value}>: {reason}"
+        )
+        return shown, _line_of(text, term.language) if term.language else _where(text, term.datatype.value)
+    if attribute == "predicate" and ":" not in term.value:
+        return f"unknown property {term.value!r}: not a term of the context, a compact name or an IRI", _where(text, term.value)
+    return f"invalid IRI <{term.value}> in {role}: {reason}", _where(text, term.value)
 
 
 def _parse_error(
@@ -369,7 +391,7 @@ def parse_file(path: Path) -> list[ox.Quad]:
             quads = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True))
             _check_jsonld_terms(path, data, path.resolve().as_uri(), quads)
         else:
-            quads = ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
+            quads = list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True))
         return [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in quads]
 
 
@@ -530,6 +552,7 @@ def _open_existing(spec: StoreSpec, extra_data: list) -> LoadedGraph:
             where, how = "a remote store", f"upload them first: irgraph push --store {spec} {extra}"
         raise UsageError(f"{where} holds its data already, so --data cannot be added when reading it; {how}")
     if spec.kind == PERSISTENT:
+        assert spec.path is not None  # parse_store sets it for every persistent store
         graph = open_persistent(spec.path)
         manifest = read_manifest(spec.path) or {}
         return LoadedGraph(graph=graph, files=[f["name"] for f in manifest.get("files", [])], store=str(spec))
@@ -664,7 +687,7 @@ def fill_store(
     remove_leftovers(target)
     total = sum(f.stat().st_size for f in files)
     started = time.perf_counter()
-    state = {"bytes": 0, "triples": 0, "file": ""}
+    state: dict[str, Any] = {"bytes": 0, "triples": 0, "file": ""}
 
     def report() -> None:
         if progress is not None:

@@ -41,6 +41,7 @@ scalar attributes only (see its docstring).
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -105,17 +106,8 @@ def property_labels(graph: Graph) -> dict:
     return labels
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
-    """Project ``graph`` onto a networkx ``MultiDiGraph`` (the module docstring lists the choices).
-
-    >>> from irgraph import load_graph
-    >>> g = to_networkx(load_graph())
-    >>> g.nodes["https://w3id.org/irgraph/id/il-2"]["label"]
-    'IL-2'
-    >>> g.nodes["https://w3id.org/irgraph/id/study-esprit"]["irg:participants"]
-    4111
-    """
-    triples = ox_triples(graph)
+def _types(triples) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Node -> its types, and class -> its direct superclasses."""
     types: dict[str, set[str]] = defaultdict(set)
     superclasses: dict[str, set[str]] = defaultdict(set)
     for triple in triples:
@@ -123,12 +115,11 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
             types[_node_key(triple.subject)].add(triple.object.value)
         elif triple.predicate.value == RDFS_SUBCLASS_OF and isinstance(triple.object, ox.NamedNode):
             superclasses[_node_key(triple.subject)].add(triple.object.value)
-    entities = {node for node, node_types in types.items() if not node_types & _VOCABULARY_TYPES}
-    labels = labels_from(triples)
-    attributes: dict[str, dict] = {}
-    for node in entities:
-        attributes[node] = {"class": compact(most_specific_class(types[node], superclasses)),
-                           "label": labels.get(node, compact(node))}
+    return types, superclasses
+
+
+def _values_and_links(triples, entities: set[str]) -> tuple[dict[str, dict[str, list]], list[tuple[str, str, str]]]:
+    """The literal values of each entity (but labels) by compact predicate, and the links between entities."""
     values: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     edges = []
     for triple in triples:
@@ -141,6 +132,28 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
                 values[subject][compact(triple.predicate.value)].append(_plain(obj))
         elif _node_key(obj) in entities:
             edges.append((subject, _node_key(obj), triple.predicate.value))
+    return values, edges
+
+
+def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+    """Project ``graph`` onto a networkx ``MultiDiGraph`` (the module docstring lists the choices).
+
+    >>> from irgraph import load_graph
+    >>> g = to_networkx(load_graph())
+    >>> g.nodes["https://w3id.org/irgraph/id/il-2"]["label"]
+    'IL-2'
+    >>> g.nodes["https://w3id.org/irgraph/id/study-esprit"]["irg:participants"]
+    4111
+    """
+    triples = ox_triples(graph)
+    types, superclasses = _types(triples)
+    entities = {node for node, node_types in types.items() if not node_types & _VOCABULARY_TYPES}
+    labels = labels_from(triples)
+    attributes: dict[str, dict] = {}
+    for node in entities:
+        attributes[node] = {"class": compact(most_specific_class(types[node], superclasses)),
+                           "label": labels.get(node, compact(node))}
+    values, edges = _values_and_links(triples, entities)
     network = nx.MultiDiGraph()
     for node in sorted(entities):
         attrs = attributes[node]
@@ -375,11 +388,26 @@ class ExplanationPath:
                 {
                     "node": compact(s.node),
                     "label": s.label,
-                    "relations": [{"label": l, "relation": r, "direction": "forward" if f else "backward"} for l, r, f in s.relations],
+                    "relations": [{"label": label, "relation": r, "direction": "forward" if f else "backward"}
+                                  for label, r, f in s.relations],
                 }
                 for s in self.steps
             ],
         }
+
+
+def _check_end(network: nx.MultiDiGraph, view: nx.Graph, text: str, node: str) -> None:
+    """Refuse an end of a path that is not a node of the explanation view, saying why."""
+    if node not in network:
+        raise UsageError(
+            f"{text!r} ({compact(node)}) is not an entity of the network: classes, properties and untyped "
+            "identifiers are not nodes; name an intervention, study, finding, entity or source"
+        )
+    if node not in view:
+        raise UsageError(
+            f"{text!r} ({compact(node)}) is a {network.nodes[node].get('class')}, left out of paths "
+            "with sources, schemes and controlled values; use --all-links to include it"
+        )
 
 
 def explain_paths(graph: Graph, start: str, end: str, *, limit: int = 5, all_links: bool = False) -> list[ExplanationPath]:
@@ -408,16 +436,7 @@ def explain_paths(graph: Graph, start: str, end: str, *, limit: int = 5, all_lin
     network = to_networkx(graph)
     view = explanation_view(network, all_links=all_links)
     for text, node in zip((start, end), nodes, strict=True):
-        if node not in network:
-            raise UsageError(
-                f"{text!r} ({compact(node)}) is not an entity of the network: classes, properties and untyped "
-                "identifiers are not nodes; name an intervention, study, finding, entity or source"
-            )
-        if node not in view:
-            raise UsageError(
-                f"{text!r} ({compact(node)}) is a {network.nodes[node].get('class')}, left out of paths "
-                "with sources, schemes and controlled values; use --all-links to include it"
-            )
+        _check_end(network, view, text, node)
     source, target = nodes
     if not nx.has_path(view, source, target):
         return []
@@ -427,15 +446,18 @@ def explain_paths(graph: Graph, start: str, end: str, *, limit: int = 5, all_lin
         if len(paths) >= 1000:  # enough to choose a stable first few from
             break
     paths.sort()
-    result = []
-    for path in paths[:limit]:
-        steps = []
-        for before, node in zip(path, path[1:], strict=False):
-            relations = []
-            for u, v in ((before, node), (node, before)):
-                for data in network.get_edge_data(u, v, default={}).values():
-                    if all_links or data["relation"] not in BOOKKEEPING_RELATIONS:
-                        relations.append((data["label"], data["relation"], u == before))
-            steps.append(Step(node, str(network.nodes[node]["label"]), tuple(sorted(relations, key=lambda r: (not r[2], r[1])))))
-        result.append(ExplanationPath(source, str(network.nodes[source]["label"]), tuple(steps)))
-    return result
+    return [
+        ExplanationPath(source, str(network.nodes[source]["label"]),
+                        tuple(_step(network, before, node, all_links) for before, node in itertools.pairwise(path)))
+        for path in paths[:limit]
+    ]
+
+
+def _step(network: nx.MultiDiGraph, before: str, node: str, all_links: bool) -> Step:
+    """The hop from ``before`` to ``node``: every relation linking the two, forward ones first."""
+    relations = []
+    for u, v in ((before, node), (node, before)):
+        for data in network.get_edge_data(u, v, default={}).values():
+            if all_links or data["relation"] not in BOOKKEEPING_RELATIONS:
+                relations.append((data["label"], data["relation"], u == before))
+    return Step(node, str(network.nodes[node]["label"]), tuple(sorted(relations, key=lambda r: (not r[2], r[1]))))

@@ -45,7 +45,7 @@ def _reply(connection, function: Callable[..., Any], args: tuple) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         connection.send(("ok", function(*args)))
-    except Exception as error:  # noqa: BLE001 - every failure reaches the parent, which raises it
+    except Exception as error:
         try:
             connection.send(("error", error))
         except (pickle.PicklingError, TypeError, AttributeError):  # an exception that cannot be pickled goes as text

@@ -31,9 +31,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
-from .deprecation import callable_module
 from . import sandbox
 from .catalog import SavedQuery, catalog, saved_query
+from .deprecation import callable_module
 from .errors import IrgraphError, QueryError, QueryTimeout, UsageError
 from .guard import ASK, GRAPH, SELECT, QueryLimits, inspect_query
 from .namespaces import compact, expand, prefixes
@@ -203,7 +203,7 @@ class _Collector:
         self.truncated: str | None = None
 
     def take(self, items: Iterable, size: Callable[[Any], int]) -> list:
-        kept = []
+        kept: list = []
         for item in items:
             if len(kept) >= self.limits.max_rows:
                 self.truncated = (f"the answer was cut at {self.limits.max_rows:,} rows (the row limit); "
@@ -256,7 +256,7 @@ def _oxigraph_result(store: ox.Store, text: str, bindings: Mapping[str, Any], co
         variables = [v.value for v in answer.variables]
         solutions = collector.take(answer, lambda s: sum(_term_size(t) for t in s if t is not None))
         with many_objects():
-            rows = [{name: convert(term) for name, term in zip(variables, solution) if term is not None}
+            rows = [{name: convert(term) for name, term in zip(variables, solution, strict=True) if term is not None}
                     for solution in solutions]
         return QueryResult(SELECT, variables=variables, rows=rows, truncated=collector.truncated)
     except SyntaxError as error:
@@ -281,7 +281,7 @@ def _parsed_by_rdflib(text: str):
         except RecursionError:
             raise QueryError("the query nests too deeply for rdflib's parser (the memory store); "
                              "use the default store, or nest less") from None
-        except Exception as error:  # noqa: BLE001 - rdflib raises bare Exception, e.g. for an unknown prefix
+        except Exception as error:
             raise QueryError(f"SPARQL error: {error}") from None
 
 
@@ -300,24 +300,25 @@ def _rdflib_result(graph: Graph, text: str, bindings: Mapping[str, Any], collect
                 f"parameter{'s' if len(missing) > 1 else ''} {', '.join('?' + m for m in missing)} "
                 "must be a variable the query selects (list it after SELECT, or use SELECT *)"
             )
-    initial = {Variable(k): v for k, v in bindings.items()}
+    initial: dict[Any, Any] = {Variable(k): v for k, v in bindings.items()}
     try:
         if remote:
             result = graph.query(text, initNs=prefixes(), initBindings=initial)
         else:
+            assert prepared is not None  # parsed above for every store but a remote one without bindings
             result = graph.query(prepared, initBindings=initial)
         if result.type == "ASK":
             return QueryResult(ASK, boolean=bool(result.askAnswer))
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             triples = collector.take(result, lambda t: sum(len(str(x)) for x in t))
             return QueryResult(GRAPH, triples=[tuple(_plain(x) for x in t) for t in triples], truncated=collector.truncated)
-        variables = [str(v) for v in result.vars]
+        variables = [str(v) for v in result.vars or []]
         solutions = collector.take(result, lambda s: sum(len(str(x)) for x in s if x is not None))
         rows = [{str(k): _plain(v) for k, v in solution.asdict().items()} for solution in solutions]
         return QueryResult(SELECT, variables=variables, rows=rows, truncated=collector.truncated)
     except IrgraphError:
         raise
-    except Exception as error:  # noqa: BLE001 - rdflib's engine raises bare Exception (e.g. an unknown prefix)
+    except Exception as error:
         raise QueryError(f"the query failed: {type(error).__name__}: {' '.join(str(error).split())[:300]}") from None
 
 
@@ -380,7 +381,7 @@ def _within(work: Callable[[], Any], *, timeout: float | None, isolate: bool, on
                                "this is a bug: please report the query") from None
         except IrgraphError:
             raise
-        except Exception as error:  # noqa: BLE001 - every failure becomes a clear QueryError
+        except Exception as error:
             raise _failed(error) from None
     why = None
     if timeout:
@@ -392,7 +393,7 @@ def _within(work: Callable[[], Any], *, timeout: float | None, isolate: bool, on
         raise _timed_out(timeout, why) from None
     except IrgraphError:
         raise
-    except Exception as error:  # noqa: BLE001 - every failure becomes a clear QueryError
+    except Exception as error:
         raise _failed(error) from None
 
 
@@ -422,6 +423,7 @@ def bind_params(graph: Graph, saved: SavedQuery | None, params: Mapping[str, obj
             continue
         text = str(value)
         if declared is not None:
+            assert saved is not None  # declared comes from it
             if name not in declared:
                 raise UsageError(
                     f"query {saved.name!r} has no parameter {name!r}; "

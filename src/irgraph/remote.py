@@ -216,18 +216,19 @@ class RemoteStore(SPARQLStore):
     def timeout(self, seconds: float) -> None:
         self.client.timeout = seconds
 
-    def _query(self, query: str, default_graph: str | None = None, named_graph: str | None = None) -> Result:
+    def _query(self, query: str, default_graph: str | None = None, named_graph: str | None = None) -> Result:  # noqa: ARG002 - SPARQLStore's signature
         self._queries += 1
         form = {"query": query}
         if default_graph is not None and str(default_graph) != str(DATASET_DEFAULT_GRAPH_ID):
             form["default-graph-uri"] = str(default_graph)
+        assert self.query_endpoint is not None  # set by __init__
         response = self.client.request("POST", self.query_endpoint, data=form, headers={"Accept": _accept_for(query)})
         if response.status_code >= 400:
             raise QueryError(_refusal(response, self.query_endpoint, "query"))
         content_type = response.headers.get("Content-Type", "application/sparql-results+xml").split(";")[0].strip()
         try:
             return Result.parse(BytesIO(response.content), content_type=content_type)
-        except Exception as error:  # noqa: BLE001 - rdflib's parsers raise many kinds; report which answer was unreadable
+        except Exception as error:
             raise QueryError(f"{self.query_endpoint} sent an answer irgraph cannot read "
                              f"({server_text(content_type)}): {server_text(str(error))}") from None
 
@@ -248,6 +249,7 @@ def remote_graph(store: str | StoreSpec, *, timeout: float = DEFAULT_TIMEOUT) ->
     spec = parse_store(store)
     if spec.kind != SPARQL:
         raise UsageError(f"{spec} is not a remote store; give sparql:QUERY_URL[,GSP_URL]")
+    assert spec.query_url is not None  # parse_store sets it for every remote store
     identifier = URIRef(spec.graph) if spec.graph else DATASET_DEFAULT_GRAPH_ID
     graph = Graph(store=RemoteStore(spec.query_url, timeout), identifier=identifier)
     bind_prefixes(graph)

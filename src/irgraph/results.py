@@ -59,9 +59,9 @@ def to_table(result: QueryResult, *, markdown: bool = False, width: int = 60) ->
         return "\n".join(lines) + "\n"
     rows = [[_cell(c, width) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
-    line = "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()
     rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     count = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
     return "\n".join([line, rule, *body, count]) + "\n"
 

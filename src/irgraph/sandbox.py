@@ -149,7 +149,7 @@ def run_sandboxed(work: Callable[[], T], *, timeout: float | None = None, networ
             if not network:
                 drop_network()
             outcome["value"] = work()
-        except BaseException as error:  # noqa: BLE001 - handed to the waiting caller, which raises it
+        except BaseException as error:
             # without tracebacks: their frames may hold engine objects that must be freed in this thread
             error.__traceback__ = error.__context__ = error.__cause__ = None
             outcome["error"] = error

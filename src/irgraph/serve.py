@@ -28,7 +28,6 @@ import html
 import io
 import ipaddress
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterable
@@ -131,7 +130,7 @@ class _BadRequest(Exception):
 class _DeadlineReader(io.RawIOBase):
     """The connection's input, readable only until the handler's current deadline."""
 
-    def __init__(self, handler: "SparqlHandler") -> None:
+    def __init__(self, handler: SparqlHandler) -> None:
         self.handler = handler
 
     def readable(self) -> bool:
@@ -148,7 +147,7 @@ class _DeadlineReader(io.RawIOBase):
 class SparqlHandler(BaseHTTPRequestHandler):
     """Handles one connection; configuration lives on the server object."""
 
-    server: "SparqlServer"
+    server: SparqlServer
     server_version = "irgraph"
     sys_version = ""
     deadline = 0.0
@@ -162,7 +161,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.deadline = time.monotonic() + self.server.header_deadline
         try:
             super().handle_one_request()
-        except (TimeoutError, socket.timeout, ConnectionError):
+        except (TimeoutError, ConnectionError):
             self.close_connection = True
 
     # --- plumbing -------------------------------------------------------
@@ -190,7 +189,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self.send_header("Access-Control-Allow-Origin", origin)
             self.send_header("Vary", "Origin")
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args) -> None:
         if not self.server.quiet:
             super().log_message(format, *args)
 
@@ -204,7 +203,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         return False
 
     # --- methods --------------------------------------------------------
-    def do_OPTIONS(self) -> None:  # noqa: N802 - http.server's naming
+    def do_OPTIONS(self) -> None:
         if not self._checked():
             return
         origin = self.headers.get("Origin")
@@ -217,7 +216,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if not self._checked():
             return
         url = urlsplit(self.path)
@@ -240,7 +239,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     do_HEAD = do_GET
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         if not self._checked():
             return
         url = urlsplit(self.path)
@@ -325,6 +324,21 @@ class SparqlHandler(BaseHTTPRequestHandler):
             body += chunk
 
     # --- the protocol ---------------------------------------------------
+    def _send_description(self) -> None:
+        description = service_description(self.server.endpoint_url)
+        fmt = negotiate(self.headers.get("Accept", "text/turtle"), GRAPH)
+        body = to_turtle(description) if fmt == "turtle" else description.serialize(format="json-ld" if fmt == "jsonld" else "nt")
+        self._send(HTTPStatus.OK, body, MEDIA_TYPES[fmt])
+
+    def _format(self, params: dict[str, list[str]], kind: str) -> str:
+        """The answer's format: ``?format=``, else the ``Accept`` header; JSON where the one asked for does not fit."""
+        fmt = params.get("format", [None])[0] or negotiate(self.headers.get("Accept", "*/*"), kind)
+        if kind != GRAPH and fmt not in _SELECT_SERVED:
+            fmt = "json"
+        if kind == ASK and fmt not in _ASK_SERVED:
+            fmt = "json"
+        return fmt
+
     def _answer(self, params: dict[str, list[str]]) -> None:
         started = time.monotonic()
         if "update" in params:
@@ -335,22 +349,14 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return
         queries = params.get("query", [])
         if not queries:
-            description = service_description(self.server.endpoint_url)
-            fmt = negotiate(self.headers.get("Accept", "text/turtle"), GRAPH)
-            body = to_turtle(description) if fmt == "turtle" else description.serialize(format="json-ld" if fmt == "jsonld" else "nt")
-            self._send(HTTPStatus.OK, body, MEDIA_TYPES[fmt])
+            self._send_description()
             return
         if len(queries) > 1:
             self._send(HTTPStatus.BAD_REQUEST, "give exactly one query\n")
             return
         server = self.server
         try:
-            kind = inspect_query(queries[0], server.limits)
-            fmt = params.get("format", [None])[0] or negotiate(self.headers.get("Accept", "*/*"), kind)
-            if kind != GRAPH and fmt not in _SELECT_SERVED:
-                fmt = "json"
-            if kind == ASK and fmt not in _ASK_SERVED:
-                fmt = "json"
+            fmt = self._format(params, inspect_query(queries[0], server.limits))
             body, truncated = server.run(queries[0], fmt, started)
         except QueryTimeout as error:
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, f"{error}\n")
@@ -367,7 +373,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         except IrgraphError as error:
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"{error}\n")
             return
-        except Exception as error:  # noqa: BLE001 - every request gets an answer; the cause is logged and sent
+        except Exception as error:
             self.log_error("query failed: %s: %s", type(error).__name__, error)
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query failed: {type(error).__name__}: {error}\n")
             return
@@ -397,7 +403,7 @@ class SparqlServer(ThreadingHTTPServer):
                  body_deadline: float = BODY_DEADLINE) -> None:
         super().__init__(address, SparqlHandler)
         self.graph = graph
-        self.timeout = timeout
+        self.query_timeout = timeout
         self.cors_origins = frozenset(cors_origins)
         self.max_request_bytes = max_request_bytes
         self.quiet = quiet
@@ -407,10 +413,10 @@ class SparqlServer(ThreadingHTTPServer):
         self.slots = threading.BoundedSemaphore(max_concurrent)
         self._running = 0
         self._running_lock = threading.Lock()
-        host, port = self.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else host
+        host, port = str(self.server_address[0]), self.server_address[1]
+        shown = f"[{host}]" if ":" in host else host
         self.endpoint_url = f"http://{shown}:{port}/sparql"
-        self.allowed_hosts = _allowed_names(str(host), allowed_hosts)
+        self.allowed_hosts = _allowed_names(host, allowed_hosts)
 
     def host_allowed(self, header: str) -> bool:
         """True when a request's ``Host`` header names this server (by an allowed name or an address of it)."""
@@ -437,13 +443,13 @@ class SparqlServer(ThreadingHTTPServer):
 
     def run(self, text: str, fmt: str, started: float) -> tuple[bytes, str | None]:
         """Run one query within the time left of its request, in a child that is killed at the limit."""
-        remaining = self.timeout - (time.monotonic() - started)
+        remaining = self.query_timeout - (time.monotonic() - started)
         if remaining <= 0 or not self.slots.acquire(timeout=remaining):
-            raise _Busy(f"the server is busy with other queries; try again (limit {self.timeout:g} s)")
+            raise _Busy(f"the server is busy with other queries; try again (limit {self.query_timeout:g} s)")
         with self._running_lock:
             self._running += 1
         try:
-            remaining = max(self.timeout - (time.monotonic() - started), 0.001)
+            remaining = max(self.query_timeout - (time.monotonic() - started), 0.001)
             return run_query(self.graph, text, timeout=remaining, isolate=True, limits=self.limits,
                              then=_rendered(fmt))
         finally:

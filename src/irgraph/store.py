@@ -27,6 +27,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -276,7 +277,7 @@ def to_rdflib(term):
     raise TypeError(f"cannot convert {term!r} to rdflib")
 
 
-def rdflib_converter() -> Callable[[object], object]:
+def rdflib_converter() -> Callable[[Any], Any]:
     """A :func:`to_rdflib` that remembers what it converted (``None`` stays ``None``).
 
     Query results and graphs repeat the same terms (predicates, classes,

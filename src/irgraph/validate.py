@@ -22,8 +22,8 @@ import pyshacl
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 
-from .deprecation import callable_module
 from .catalog import violation_checks
+from .deprecation import callable_module
 from .load import LoadedGraph, parse_file
 from .namespaces import IR_URI, IRG_URI, compact, declared_terms
 from .query import WHOLE_ANSWER, run_query, run_saved_query
@@ -138,11 +138,20 @@ def _shacl_problem(loaded: LoadedGraph, results: Graph, result) -> Problem:
     )
 
 
+def _per_subject(loaded: LoadedGraph, term, subjects, kind: str, message: str, value: str, hint: str) -> list[Problem]:
+    """One problem with ``term`` for each subject whose statements use it."""
+    return [
+        Problem(severity=ERROR, kind=kind, message=message, focus=str(subject), label=label_of(loaded.graph, subject),
+                value=value, files=_using_files(loaded, term, subject), hint=hint)
+        for subject in sorted(subjects, key=str)
+    ]
+
+
 def vocabulary_problems(loaded: LoadedGraph) -> list[Problem]:
     """Undeclared ``irg:`` terms and ``ir:`` nodes that are pointed at but never defined."""
     declared = declared_terms()
     graph = loaded.graph
-    problems = []
+    problems: list[Problem] = []
     used_irg: dict[URIRef, set] = {}
     pointed_ir: dict[URIRef, set] = {}
     for s, p, o in graph:
@@ -156,40 +165,21 @@ def vocabulary_problems(loaded: LoadedGraph) -> list[Problem]:
         if local in declared:
             continue
         close = difflib.get_close_matches(local, declared, n=3)
-        for subject in sorted(subjects, key=str):
-            problems.append(
-                Problem(
-                    severity=ERROR,
-                    kind="undeclared-term",
-                    message=f"irg:{local} is not declared in the ontology",
-                    focus=str(subject),
-                    label=label_of(graph, subject),
-                    value=f"irg:{local}",
-                    files=_using_files(loaded, term, subject),
-                    hint=(f"did you mean {', '.join('irg:' + c for c in close)}?" if close else
-                          "use a term from ontology/irgraph.ttl, or declare the new term there"),
-                )
-            )
+        hint = (f"did you mean {', '.join('irg:' + c for c in close)}?" if close else
+                "use a term from ontology/irgraph.ttl, or declare the new term there")
+        problems += _per_subject(loaded, term, subjects, "undeclared-term", f"irg:{local} is not declared in the ontology",
+                                 f"irg:{local}", hint)
     defined = {s for s in graph.subjects(RDF.type, None)}
     ir_nodes = sorted((s for s in defined if str(s).startswith(IR_URI)), key=str)
     for node, subjects in sorted(pointed_ir.items()):
         if node in defined:
             continue
         close = difflib.get_close_matches(str(node), [str(n) for n in ir_nodes], n=3)
-        for subject in sorted(subjects, key=str):
-            problems.append(
-                Problem(
-                    severity=ERROR,
-                    kind="undefined-node",
-                    message=f"{compact(str(node))} is pointed at but never defined (it has no rdf:type)",
-                    focus=str(subject),
-                    label=label_of(graph, subject),
-                    value=compact(str(node)),
-                    files=_using_files(loaded, node, subject),
-                    hint=(f"did you mean {', '.join(compact(c) for c in close)}?" if close else
-                          "define the node with an rdf:type and an rdfs:label, or fix the name"),
-                )
-            )
+        hint = (f"did you mean {', '.join(compact(c) for c in close)}?" if close else
+                "define the node with an rdf:type and an rdfs:label, or fix the name")
+        problems += _per_subject(loaded, node, subjects, "undefined-node",
+                                 f"{compact(str(node))} is pointed at but never defined (it has no rdf:type)",
+                                 compact(str(node)), hint)
     return problems
 
 

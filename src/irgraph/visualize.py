@@ -34,8 +34,15 @@ from rdflib import Graph
 from .errors import IrgraphError
 from .explorer_layout import CLASS_STYLE, COLUMNS, FONT_SIZE
 from .explorer_projection import (
-    ATTRIBUTE_CLASSES, DEFAULT_DEPTH, HIDDEN_BY_DEFAULT, HIDDEN_CLASSES, HIDDEN_RELATIONS, LARGE_GRAPH, VERDICT_COLOURS,
-    explorer_data, web_link,
+    ATTRIBUTE_CLASSES,
+    DEFAULT_DEPTH,
+    HIDDEN_BY_DEFAULT,
+    HIDDEN_CLASSES,
+    HIDDEN_RELATIONS,
+    LARGE_GRAPH,
+    VERDICT_COLOURS,
+    explorer_data,
+    web_link,
 )
 from .load import load_data
 from .store import DEFAULT_STORE

@@ -58,7 +58,7 @@ def _label_rank(text: str, language: str | None) -> tuple[int, str]:
     return (0 if language == "en" else 1 if not language else 2, text)
 
 
-def best_label(labels: Iterable[Literal | ox.Literal]) -> str | None:
+def best_label(labels: Iterable) -> str | None:
     """The label that names a node: English, then untagged, then any; the first in text order among equals.
 
     Takes rdflib or pyoxigraph literals; None when there are none.
@@ -74,13 +74,13 @@ def label_of(graph: Graph, node, default: str = "") -> str:
     return default if found is None else found
 
 
-def labels_from(triples: Iterable[ox.Triple]) -> dict[str, str]:
+def labels_from(triples: Iterable[ox.Triple] | Iterable[ox.Quad]) -> dict[str, str]:
     """Subject (IRI or blank-node label) -> its :func:`best_label`, from pyoxigraph triples in one pass."""
     found: dict[str, tuple[int, str]] = {}
     for triple in triples:
         if triple.predicate.value == RDFS_LABEL and isinstance(triple.object, ox.Literal):
             rank = _label_rank(triple.object.value, triple.object.language)
-            key = triple.subject.value
+            key = str(triple.subject.value)  # type: ignore[union-attr]  # subjects are never triple terms here
             if key not in found or rank < found[key]:
                 found[key] = rank
     return {key: rank[1] for key, rank in found.items()}

@@ -177,7 +177,7 @@ def remove_leftovers(target: str | Path) -> list[Path]:
     target = Path(os.path.abspath(target))
     name = re.escape(target.name)
     pattern = re.compile(rf"^\.{name}\.(?:(?P<pid>\d+)\.[^/]*\.tmp|(?P<kind>{'|'.join(_KINDS)})-(?P<owner>\d+)-[^/.]+)$")
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(target.parent))
     except OSError:
@@ -212,7 +212,7 @@ def cleanup_on_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    fired = []
+    fired: list[int] = []
 
     def stop(signum, _frame):
         if not fired:
