@@ -6,6 +6,8 @@ import doctest
 import importlib
 import pkgutil
 import re
+import shlex
+import shutil
 
 import pytest
 
@@ -16,7 +18,7 @@ from .conftest import REPO
 MODULES = sorted(m.name for m in pkgutil.iter_modules(irgraph.__path__, "irgraph.") if m.name != "irgraph.__main__")
 
 
-@pytest.mark.parametrize("name", ["irgraph", *MODULES])
+@pytest.mark.parametrize("name", ["irgraph", *MODULES, "tools.screenshot", "tools.generate_vocabulary"])
 def test_docstring_examples(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
@@ -53,3 +55,73 @@ def test_readme_build_summary_is_the_real_one(tmp_path):
     shown = re.search(r"^\d+ triples: .*$", text, re.M).group(0)
     result = irgraph.run_build(tmp_path)
     assert result.summary().splitlines()[0] == shown
+
+
+# --- every example in the README and docs/ runs ----------------------------------
+
+DOC_PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+#: commands that need something this test does not start (a server, a remote store) or that run for long
+_NOT_RUN_HERE = ("irgraph serve", "irgraph push", "sparql:", "curl ", "export IRGRAPH", "pip install", "python3 -m venv",
+                 "python benchmarks", "python tools/screenshot.py", "apt-get")
+
+
+def _blocks(language: str):
+    for page in DOC_PAGES:
+        for block in re.findall(rf"```{language}\n(.*?)```", page.read_text(encoding="utf-8"), re.S):
+            yield page.name, block
+
+
+def _command_lines():
+    for page, block in _blocks("(?:sh|console)"):
+        for line in block.splitlines():
+            line = line.removeprefix("$ ").strip()
+            if line.startswith("irgraph ") and not any(skip in line for skip in _NOT_RUN_HERE):
+                yield page, line.split(" #", 1)[0].split(" | ", 1)[0].split(" > ", 1)[0].split("; ", 1)[0].strip()
+
+
+@pytest.fixture
+def doc_folder(tmp_path, monkeypatch):
+    """A working folder where the examples' names exist: my-data/ (the data README's example), a query file."""
+    text = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    (tmp_path / "my-data").mkdir()
+    (tmp_path / "my-data" / "example.ttl").write_text(re.search(r"```turtle\n(.*?)```", text, re.S).group(1), encoding="utf-8")
+    for name in ("trials", "ontologies"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "example.ttl").write_text((tmp_path / "my-data" / "example.ttl").read_text(), encoding="utf-8")
+    (tmp_path / "big-ontology.nt").write_text(
+        '<https://w3id.org/irgraph/id/x> <http://www.w3.org/2000/01/rdf-schema#comment> "a stand-in" .\n', encoding="utf-8")
+    (tmp_path / "my-question.rq").write_text("SELECT ?i WHERE { ?i a irg:Intervention } LIMIT 3\n", encoding="utf-8")
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    for release in ("release-0.1.0", "old-release"):
+        shutil.copytree(REPO / "data", tmp_path / release / "data")
+    for fmt, name in (("jsonld", "irgraph.jsonld"), ("turtle", "irgraph.ttl"), ("graphml", "irgraph.graphml")):
+        (tmp_path / name).write_text(irgraph.export_graph(fmt), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_python_examples_in_the_docs_run(doc_folder):
+    for page, block in _blocks("python"):
+        if ">>>" in block or any(skip in block for skip in _NOT_RUN_HERE):
+            continue  # doctests run below; a remote store needs a server (tests/test_stores.py runs one)
+        exec(compile(block, f"{page} example", "exec"), {"__name__": "docs_example"})  # noqa: S102 - the docs' own code
+
+
+def test_doctest_examples_in_the_docs(doc_folder):
+    for page in DOC_PAGES:
+        if ">>>" in page.read_text(encoding="utf-8"):
+            result = doctest.testfile(str(page), module_relative=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+            assert result.failed == 0, page.name
+
+
+def test_command_examples_in_the_docs_run(doc_folder):
+    from click.testing import CliRunner
+
+    from irgraph.cli import main
+
+    ran = []
+    for page, line in _command_lines():
+        result = CliRunner().invoke(main, shlex.split(line)[1:], catch_exceptions=False)
+        assert result.exit_code in (0, 1), f"{page}: {line}\n{result.output}"
+        ran.append(line)
+    assert len(ran) > 20

@@ -543,7 +543,7 @@ def test_changelog_names_the_current_release():
     version = str(memory_copy(irgraph.load_graph()).value(URIRef("https://w3id.org/irgraph/ontology"), URIRef("http://www.w3.org/2002/07/owl#versionInfo")))
     changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"## {version}" in changelog
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "docs" / "exports.md").read_text(encoding="utf-8")
     section = readme.split("## Citing a release", 1)[1].split("\n## ", 1)[0]
     assert "owl:versionInfo" in section and "CHANGELOG.md" in section and "irgraph diff" in section
 
