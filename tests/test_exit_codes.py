@@ -72,8 +72,8 @@ def test_validate_reports_a_load_error_like_every_command(invoke, data_dir):
 
 
 def test_the_readme_has_one_exit_code_table_with_every_code():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert readme.count("### Exit codes") == 1
-    table = readme.split("### Exit codes", 1)[1].split("\n### ", 1)[0]
+    readme = (REPO / "docs" / "commands.md").read_text(encoding="utf-8")
+    assert readme.count("## Exit codes") == 1
+    table = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
     codes = [line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| ") and line[2].isdigit()]
     assert codes == ["0", "1", "2", "3", "70", "130"]
