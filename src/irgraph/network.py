@@ -88,6 +88,13 @@ BOOKKEEPING_CLASSES = frozenset(
         "irg:EndpointKind",
         "irg:DonorType",
         "irg:Route",
+        "irg:EvidenceDirection",
+        "irg:EvidenceStrength",
+        "irg:LinkBasis",
+        "irg:StudyDesign",
+        "irg:CertaintyLevel",
+        "irg:CertaintyDomain",
+        "irg:CountKind",
     }
 )
 #: separator used when GraphML needs one text value for several

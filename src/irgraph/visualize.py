@@ -103,6 +103,7 @@ CLASS_STYLE = {
     "irg:EndpointKind": ("#aec7e8", "dot"),
     "irg:DonorType": ("#aec7e8", "dot"),
     "irg:Route": ("#aec7e8", "dot"),
+    "irg:EvidenceLine": ("#ad494a", "diamond"),
 }
 DEFAULT_STYLE = ("#c7c7c7", "dot")
 #: the layout's columns, left to right (other classes go last)
@@ -121,6 +122,7 @@ COLUMNS = {
     "irg:BiologicalEntity": 9,
     "irg:Organization": 10,
     "irg:Source": 11,
+    "irg:EvidenceLine": 12,
 }
 #: column headings (other columns are headed by their classes' labels)
 COLUMN_NAMES = {
@@ -136,6 +138,7 @@ COLUMN_NAMES = {
     9: "biological entities",
     10: "organisations",
     11: "sources",
+    12: "evidence lines",
 }
 #: label sizes on the canvas (the page's script uses the same; others 12)
 FONT_SIZE = {
@@ -175,7 +178,9 @@ VERDICT_COLOURS = {
 }
 #: controlled values: shown as attributes of the nodes that use them, not as nodes
 ATTRIBUTE_CLASSES = frozenset(
-    {"irg:Effect", "irg:Verdict", "irg:Certainty", "irg:EndpointKind", "irg:DonorType", "irg:Route"}
+    {"irg:Effect", "irg:Verdict", "irg:Certainty", "irg:EndpointKind", "irg:DonorType", "irg:Route",
+     "irg:EvidenceDirection", "irg:EvidenceStrength", "irg:LinkBasis", "irg:StudyDesign", "irg:CertaintyLevel",
+     "irg:CertaintyDomain", "irg:CountKind", "irg:SampleSize", "irg:CertaintyAssessment"}
 )
 #: drawn, but off in the class filter of a whole-graph page (they link to almost everything)
 HIDDEN_BY_DEFAULT = frozenset(
@@ -188,10 +193,11 @@ HIDDEN_BY_DEFAULT = frozenset(
         "irg:Source",
         "irg:Endpoint",
         "irg:TrialPhase",
+        "irg:EvidenceLine",
     }
 )
 #: a focus neighbourhood includes these when adjacent but does not spread through them
-NOT_EXPANDED = frozenset({"irg:Source", "irg:Endpoint", "irg:TrialPhase"})
+NOT_EXPANDED = frozenset({"irg:Source", "irg:Endpoint", "irg:TrialPhase", "irg:EvidenceLine"})
 #: never drawn
 HIDDEN_CLASSES = frozenset({"skos:ConceptScheme"})
 HIDDEN_RELATIONS = frozenset({"skos:inScheme", "skos:topConceptOf", "skos:hasTopConcept"})
