@@ -565,7 +565,11 @@ def _layout(
             y += tall
 
     # first order: heights in a seeded spring layout of the core (small graphs only: it costs N^2)
-    core_graph = simple.subgraph(sorted(core)).copy()
+    # built node by node in sorted order: a networkx subgraph view may iterate its nodes in set
+    # order, which would make the seeded spring layout depend on the hash seed
+    core_graph = nx.Graph()
+    core_graph.add_nodes_from(sorted(n for n in simple.nodes if n in core))
+    core_graph.add_edges_from(sorted((u, v) for u, v in simple.edges() if u in core and v in core))
     if start is None and 0 < len(core_graph) <= LAYOUT_CORE:
         raw = nx.spring_layout(core_graph, seed=LAYOUT_SEED, iterations=100)
         start = {n: float(y) for n, (_, y) in raw.items()}
