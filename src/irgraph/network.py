@@ -95,6 +95,7 @@ BOOKKEEPING_CLASSES = frozenset(
         "irg:CertaintyLevel",
         "irg:CertaintyDomain",
         "irg:CountKind",
+        "prov:Derivation",
     }
 )
 #: separator used when GraphML needs one text value for several

@@ -199,7 +199,7 @@ HIDDEN_BY_DEFAULT = frozenset(
 #: a focus neighbourhood includes these when adjacent but does not spread through them
 NOT_EXPANDED = frozenset({"irg:Source", "irg:Endpoint", "irg:TrialPhase", "irg:EvidenceLine"})
 #: never drawn
-HIDDEN_CLASSES = frozenset({"skos:ConceptScheme"})
+HIDDEN_CLASSES = frozenset({"skos:ConceptScheme", "prov:Derivation"})
 HIDDEN_RELATIONS = frozenset({"skos:inScheme", "skos:topConceptOf", "skos:hasTopConcept"})
 #: labels of the properties borrowed from other vocabularies (the ontology labels only its own)
 BORROWED_LABELS = {
