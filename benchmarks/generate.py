@@ -3,8 +3,9 @@
 The output holds synthetic interventions with their mechanisms, targets,
 studies, findings, claims, sources and organisations, in the bundled data's
 proportions (per
-intervention: about 1.7 studies, 2.3 findings, 0.8 claims, 2.1 sources,
-0.7 biological entities, 0.5 organisations; about 100 triples). Synthetic
+intervention: about 2.3 studies, 3.3 findings each with its graded evidence
+line, 0.5 claims each with a certainty assessment, 3.5 sources, 0.7
+biological entities, 0.5 organisations; about 200 triples). Synthetic
 nodes point at the real controlled values (phases, effects, verdicts,
 endpoints, approaches, biological entities), so every catalog query finds
 work to do at every size. ``irgraph.load`` adds the ontology and the bundled
@@ -100,15 +101,19 @@ def generate(size: int, out, *, seed: int = 1) -> int:
     approaches = _instances(graph, "Approach")
     entities = _instances(graph, "BiologicalEntity")
     claims_real = _instances(graph, "Claim")
+    designs = _instances(graph, "StudyDesign")
+    strengths = _instances(graph, "EvidenceStrength")
+    levels = [level for level in _instances(graph, "CertaintyLevel") if not level.endswith("no-later-evidence")]
+    curators = IR_URI + "irgraph-curators"
     t = writer.triple
     i = 0
     while writer.count < size:
         node = f"{SYN}intervention-{i}"
         mechanism = f"{SYN}mechanism-{i}"
         org = f"{SYN}organization-{i // 2}"
-        sources = [f"{SYN}source-{i}-{k}" for k in range(3 if i % 10 == 0 else 2)]
-        studies = [f"{SYN}study-{i}-{k}" for k in range(1 if i % 3 == 2 else 2)]
-        findings = [f"{SYN}finding-{i}-{k}" for k in range(3 if i % 3 == 0 else 2)]
+        sources = [f"{SYN}source-{i}-{k}" for k in range(4 if i % 2 == 0 else 3)]
+        studies = [f"{SYN}study-{i}-{k}" for k in range(3 if i % 3 == 0 else 2)]
+        findings = [f"{SYN}finding-{i}-{k}" for k in range(4 if i % 3 == 0 else 3)]
         # about 0.7 new biological entities per intervention, nested under the real ones
         if i % 10 < 7:
             entity = f"{SYN}entity-{i}"
@@ -129,6 +134,7 @@ def generate(size: int, out, *, seed: int = 1) -> int:
         t(node, RDFS + "label", _text(f"synthetic intervention {i}"))
         t(node, SKOS + "altLabel", _text(f"SI-{i}"))
         t(node, SKOS + "definition", _text(f"A synthetic intervention, number {i}, for measuring irgraph at scale."))
+        t(node, IRG_URI + "inFactSheet", _typed("false", "boolean"))
         t(node, IRG_URI + "hasApproach", _iri(rng.choice(approaches)))
         t(node, IRG_URI + "hasMechanism", _iri(mechanism))
         t(node, IRG_URI + "targets", _iri(target))
@@ -151,19 +157,28 @@ def generate(size: int, out, *, seed: int = 1) -> int:
             t(study, SKOS + "definition", _text(f"A synthetic trial of synthetic intervention {i}."))
             t(study, IRG_URI + "registryId", _text(f"NCT{90_000_000 + i * 2 + k:08d}", None))
             t(study, IRG_URI + "phase", _iri(rng.choice(phases)))
+            t(study, IRG_URI + "studyDesign", _iri(rng.choice(designs)))
             t(study, IRG_URI + "participants", _typed(rng.randint(10, 5000), "integer"))
             t(study, IRG_URI + "sponsoredBy", _iri(org))
             t(study, PROV + "wasDerivedFrom", _iri(sources[k % len(sources)]))
             t(study, IRG_URI + "sourceSection", _text("Methods", None))
             t(node, IRG_URI + "evaluatedIn", _iri(study))
         claim = None
-        if i % 10 < 8:
+        if i % 2 == 0:
             claim = f"{SYN}claim-{i}"
             t(claim, RDF_TYPE, _iri(IRG_URI + "Claim"))
             t(claim, RDFS + "label", _text(f"Synthetic intervention {i} restores immunity"))
             t(claim, SKOS + "definition", _text(f"The claim that synthetic intervention {i} works."))
             t(claim, PROV + "wasDerivedFrom", _iri(sources[0]))
             t(claim, IRG_URI + "sourceSection", _text("Discussion", None))
+            assessment = f"{SYN}assessment-{i}"
+            t(claim, IRG_URI + "certaintyAssessment", _iri(assessment))
+            t(assessment, RDF_TYPE, _iri(IRG_URI + "CertaintyAssessment"))
+            t(assessment, RDFS + "label", _text(f"Certainty of the evidence on synthetic claim {i}"))
+            t(assessment, IRG_URI + "certaintyLevel", _iri(rng.choice(levels)))
+            t(assessment, IRG_URI + "rationale", _text("A synthetic judgement."))
+            t(assessment, IRG_URI + "restsOn", _iri(f"{SYN}line-{i}-0"))
+            t(assessment, PROV + "wasAttributedTo", _iri(curators))
         for k, finding in enumerate(findings):
             t(finding, RDF_TYPE, _iri(IRG_URI + "Finding"))
             t(finding, RDFS + "label", _text(f"Synthetic finding {i}-{k}"))
@@ -176,9 +191,22 @@ def generate(size: int, out, *, seed: int = 1) -> int:
             t(finding, IRG_URI + "numericValue", _typed(rng.randint(1, 400), "integer"))
             t(finding, IRG_URI + "unitText", _text("cells/mm³", None))
             target_claim = claim or rng.choice(claims_real)
-            t(finding, IRG_URI + ("supports" if k % 2 == 0 else "contradicts"), _iri(target_claim))
+            direction = "supports" if k % 2 == 0 else "contradicts"
+            t(finding, IRG_URI + direction, _iri(target_claim))
             t(finding, PROV + "wasDerivedFrom", _iri(sources[(k + 1) % len(sources)]))
             t(finding, IRG_URI + "sourceSection", _text("Results", None))
+            line = f"{SYN}line-{i}-{k}"
+            t(line, RDF_TYPE, _iri(IRG_URI + "EvidenceLine"))
+            t(line, RDFS + "label", _text(f"Synthetic finding {i}-{k} {direction} its claim"))
+            t(line, IRG_URI + "evidenceItem", _iri(finding))
+            t(line, IRG_URI + "bearsOn", _iri(target_claim))
+            t(line, IRG_URI + "direction", _iri(IR_URI + "direction-" + direction))
+            t(line, IRG_URI + "evidenceStrength", _iri(rng.choice(strengths)))
+            t(line, IRG_URI + "linkBasis", _iri(IR_URI + "basis-curators-reading"))
+            t(line, IRG_URI + "rationale", _text("A synthetic reading of a synthetic result."))
+            t(line, PROV + "wasAttributedTo", _iri(curators))
+            t(line, PROV + "wasDerivedFrom", _iri(sources[(k + 1) % len(sources)]))
+            t(line, IRG_URI + "sourceSection", _text("Results", None))
         i += 1
     return writer.count
 

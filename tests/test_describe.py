@@ -33,7 +33,7 @@ def test_describe_cli_text_and_json(invoke):
     assert data["label"] == "DermaVir" and data["iri"] == "https://w3id.org/irgraph/id/dermavir"
     cited = {ref["statement"].rsplit("/", 1)[1]: {s["label"] for s in ref["sources"]} for ref in data["sources"]}
     assert cited["finding-gieu006-safe"] == {"ClinicalTrials.gov record NCT00711230 (DermaVir GIEU006)"}
-    assert "DermaVir ACTG A5176 report, J Acquir Immune Defic Syndr 2013" in cited["dermavir"]  # its own sources
+    assert "Rodriguez B et al., J Acquir Immune Defic Syndr 2013 (DermaVir in ACTG A5176)" in cited["dermavir"]  # its own sources
     assert any(l["property"] == "irg:route" and l["value"] == "ir:route-topical" for l in data["outgoing"])
 
 

@@ -51,10 +51,17 @@ def test_readme_starts_with_the_two_commands():
 
 
 def test_readme_build_summary_is_the_real_one(tmp_path):
+    """The README's sample summary has the real summary's form and never claims more than the bundled data holds.
+
+    The numbers themselves may lag behind the data (the README says "such as"),
+    so adding a node to data/ does not break this test.
+    """
     text = (REPO / "README.md").read_text(encoding="utf-8")
     shown = re.search(r"^\d+ triples: .*$", text, re.M).group(0)
-    result = irgraph.run_build(tmp_path)
-    assert result.summary().splitlines()[0] == shown
+    real = irgraph.run_build(tmp_path).summary().splitlines()[0]
+    assert re.sub(r"\d+", "N", shown) == re.sub(r"\d+", "N", real), (shown, real)
+    for claimed, actual in zip(re.findall(r"\d+", shown), re.findall(r"\d+", real), strict=True):
+        assert 0 < int(claimed) <= int(actual), (shown, real)
 
 
 # --- every example in the README and docs/ runs ----------------------------------

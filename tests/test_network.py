@@ -109,7 +109,8 @@ def test_stats_interventions_by_approach_and_furthest_phase(graph, plain):
     assert {r["id"]: r["interventions"] for r in stats.interventions_by_approach} == by_approach
     for row in stats.interventions_by_approach:
         assert row["strategy"]  # every approach falls under one of the fact sheet's strategies
-    ranks = {p: float(plain.value(p, SKOS.notation)) for p in plain.subjects(RDF.type, URIRef(IRG + "TrialPhase"))}
+    # phases without a notation (not reported, not applicable) count below every phase
+    ranks = {p: float(plain.value(p, SKOS.notation, default=-1)) for p in plain.subjects(RDF.type, URIRef(IRG + "TrialPhase"))}
     furthest = {row["id"]: row for row in stats.furthest_phase}
     assert set(furthest) == {compact(str(i)) for i in interventions}
     for intervention in interventions:
@@ -129,8 +130,9 @@ def test_stats_centrality_leaves_out_bookkeeping_unless_asked(graph):
     assert [r["degree"] for r in stats.degree] == sorted((r["degree"] for r in stats.degree), reverse=True)
     assert not {r["class"] for r in stats.degree + stats.betweenness} & BOOKKEEPING_CLASSES
     everything = graph_stats(graph, top=1, all_links=True)
-    # with provenance links the fact sheet, the source of nearly everything, is the hub
-    assert everything.degree[0]["id"] == "ir:source-fact-sheet-immune-restoration-overview"
+    # with provenance links a provenance node is the hub: the fact sheet, the source of nearly
+    # everything, or the curators, to whom every evidence line and certainty assessment is attributed
+    assert everything.degree[0]["id"] in {"ir:source-fact-sheet-immune-restoration-overview", "ir:irgraph-curators"}
     assert sum(everything.components["sizes"]) > sum(stats.components["sizes"])
 
 

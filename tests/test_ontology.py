@@ -26,6 +26,15 @@ CHECKED_OBO = {
     "MONDO_0005109", "DOID_526",
     "RO_0000057", "RO_0002215", "RO_0002213", "RO_0002606", "RO_0002233", "RO_0002234",
 }
+#: identifiers not in the shared source lists, confirmed with the search tool, and where
+CONFIRMED_BY_SEARCH = {
+    # NCBI taxonomy id 11676 with the name "Human immunodeficiency virus 1": an NCBI sequence
+    # record (taxname and taxon id) and ontology bindings pairing the OBO IRI with that label,
+    # found in public code with the search tool
+    "NCBITaxon_11676",
+}
+#: Wikidata items listed with their labels in shared/sources/later-evidence.md, part B11
+CHECKED_WIKIDATA = {"Q15787", "Q163987", "Q193529", "Q583050", "Q3519875"}
 
 
 @pytest.fixture(scope="module")
@@ -169,18 +178,38 @@ def test_trial_phases_match_nci_thesaurus(ontology):
         assert (node, SKOS.exactMatch, URIRef(f"http://purl.obolibrary.org/obo/NCIT_{code}")) in ontology
 
 
+def _used_identifiers(graph, namespace: str) -> set[str]:
+    return {str(t).rsplit("/", 1)[1] for triple in graph for t in triple
+            if isinstance(t, URIRef) and str(t).startswith(namespace)}
+
+
+def _shared_source(name: str) -> str:
+    path = SHARED / "sources" / name
+    if not path.exists():
+        pytest.skip(f"{path} is not present (it is beside the repository in CI)")
+    return path.read_text(encoding="utf-8")
+
+
 def test_only_checked_obo_identifiers_are_used(graph):
-    used = {str(t).rsplit("/", 1)[1] for triple in graph for t in triple
-            if isinstance(t, URIRef) and str(t).startswith("http://purl.obolibrary.org/obo/")}
+    used = _used_identifiers(graph, "http://purl.obolibrary.org/obo/")
     assert used, "expected alignments to OBO terms"
-    assert sorted(used - CHECKED_OBO) == []
+    assert sorted(used - CHECKED_OBO - CONFIRMED_BY_SEARCH) == []
+
+
+def test_only_checked_wikidata_items_are_used(graph):
+    used = _used_identifiers(graph, "http://www.wikidata.org/entity/")
+    assert used, "expected alignments to Wikidata items"
+    assert sorted(used - CHECKED_WIKIDATA) == []
+
+
+def test_checked_wikidata_items_are_those_in_the_later_evidence_file():
+    text = _shared_source("later-evidence.md")
+    for item in CHECKED_WIKIDATA:
+        assert item in text or item[1:] in text, item
 
 
 def test_checked_identifiers_are_those_in_the_evidence_file():
-    evidence = SHARED / "sources" / "evidence.md"
-    if not evidence.exists():
-        pytest.skip(f"{evidence} is not present (it is beside the repository in CI)")
-    text = evidence.read_text(encoding="utf-8")
+    text = _shared_source("evidence.md")
     for identifier in CHECKED_OBO:
         assert identifier.replace("_", ":", 1) in text or identifier.replace("NCIT_", "") in text, identifier
 

@@ -46,7 +46,7 @@ def request(url, data=None, headers=None, method=None):
 def test_select_with_sparqlwrapper(endpoint, no_network):
     results = client(endpoint, "SELECT ?l WHERE { ?i a irg:Intervention ; rdfs:label ?l } ORDER BY ?l").queryAndConvert()
     labels = [b["l"]["value"] for b in results["results"]["bindings"]]
-    assert "DermaVir" in labels and len(labels) == 12
+    assert "DermaVir" in labels and len(labels) >= 12
     assert no_network == []
 
 
@@ -60,7 +60,7 @@ def test_ask_and_construct(endpoint):
     assert client(endpoint, "ASK { ir:he2000 skos:altLabel 'Immunitin'@en }").queryAndConvert()["boolean"] is True
     turtle = client(endpoint, "CONSTRUCT { ?i rdfs:label ?l } WHERE { ?i a irg:Intervention ; rdfs:label ?l }", TURTLE).queryAndConvert()
     graph = Graph().parse(data=turtle, format="turtle")
-    assert len(graph) == 12 and (URIRef("https://w3id.org/irgraph/id/il-2"), None, None) in graph
+    assert len(graph) >= 12 and (URIRef("https://w3id.org/irgraph/id/il-2"), None, None) in graph
 
 
 def test_post_sparql_query_body_and_accept(endpoint):

@@ -27,13 +27,13 @@ def header(path: Path) -> dict[str, str]:
 
 
 def test_bundled_data_conforms(loaded):
-    report = irgraph.validate(loaded)
+    report = irgraph.validate_graph(loaded)
     assert report.conforms, report.to_text()
     assert report.problems == [], report.to_text()
 
 
 def test_valid_extension_conforms():
-    report = irgraph.validate(irgraph.load([FIXTURES / "valid"]))
+    report = irgraph.validate_graph(irgraph.load_data([FIXTURES / "valid"]))
     assert report.conforms, report.to_text()
     assert report.warnings == []
 
@@ -41,7 +41,7 @@ def test_valid_extension_conforms():
 @pytest.mark.parametrize("fixture", SHAPE_FIXTURES, ids=lambda p: p.stem)
 def test_each_shape_catches_its_violation(fixture):
     expected = header(fixture)
-    report = irgraph.validate(irgraph.load([fixture]))
+    report = irgraph.validate_graph(irgraph.load_data([fixture]))
     focus = expand(expected["focus"])
     matches = [p for p in report.problems if p.shape == expected["shape"] and p.focus == focus]
     assert matches, f"{expected['shape']} did not flag {expected['focus']}:\n{report.to_text()}"
@@ -91,7 +91,7 @@ def test_every_range_shape_catches_a_wrong_value_and_a_wrong_subject():
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "misuse.ttl"
         path.write_text("\n".join(lines), encoding="utf-8")
-        report = irgraph.validate(irgraph.load([path]))
+        report = irgraph.validate_graph(irgraph.load_data([path]))
     found = {(compact(p.focus), p.shape) for p in report.problems}
     missing = [(focus, shape) for focus, shape in expected.items() if (focus, shape) not in found]
     assert missing == []

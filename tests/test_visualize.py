@@ -36,6 +36,7 @@ DRAWN = {
     for name in (
         "Intervention", "CombinationIntervention", "Approach", "Mechanism", "BiologicalEntity", "ClinicalStudy",
         "TrialPhase", "Finding", "Claim", "BiologicalFact", "ClinicalThreshold", "Source", "Organization", "Endpoint",
+        "EvidenceLine",
     )
 }
 #: shown first on a whole-graph page

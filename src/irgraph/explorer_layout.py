@@ -63,6 +63,7 @@ CLASS_STYLE = {
     _c(IRG.EndpointKind): _CONTROLLED,
     _c(IRG.DonorType): _CONTROLLED,
     _c(IRG.Route): _CONTROLLED,
+    _c(IRG.EvidenceLine): ("#ad494a", "diamond"),
 }
 DEFAULT_STYLE = ("#c7c7c7", "dot")
 #: the layout's columns, left to right (other classes go last)
@@ -81,6 +82,7 @@ COLUMNS = {
     _c(IRG.BiologicalEntity): 9,
     _c(IRG.Organization): 10,
     _c(IRG.Source): 11,
+    _c(IRG.EvidenceLine): 12,
 }
 #: column headings (other columns are headed by their classes' labels)
 COLUMN_NAMES = {
@@ -96,6 +98,7 @@ COLUMN_NAMES = {
     9: "biological entities",
     10: "organisations",
     11: "sources",
+    12: "evidence lines",
 }
 #: label sizes on the canvas (the page's script uses the same; others 12)
 FONT_SIZE = {
@@ -241,7 +244,11 @@ class _Columns:
 
     def order_columns(self, start: dict[str, float] | None) -> None:
         """First heights (``start``, else a seeded spring layout of the core), then barycentre sweeps."""
-        core_graph = self.simple.subgraph(sorted(self.core)).copy()
+        # built node by node in sorted order: a networkx subgraph view may iterate its nodes in set
+        # order, which would make the seeded spring layout depend on the hash seed
+        core_graph = nx.Graph()
+        core_graph.add_nodes_from(sorted(n for n in self.simple.nodes if n in self.core))
+        core_graph.add_edges_from(sorted((u, v) for u, v in self.simple.edges() if u in self.core and v in self.core))
         if start is None and 0 < len(core_graph) <= LAYOUT_CORE:  # small graphs only: it costs N^2
             raw = nx.spring_layout(core_graph, seed=LAYOUT_SEED, iterations=100)
             start = {n: float(y) for n, (_, y) in raw.items()}

@@ -58,20 +58,25 @@ VERDICT_COLOURS = {
 }
 #: controlled values: shown as attributes of the nodes that use them, not as nodes
 ATTRIBUTE_CLASSES = frozenset(
-    _c(term) for term in (IRG.Effect, IRG.Verdict, IRG.Certainty, IRG.EndpointKind, IRG.DonorType, IRG.Route)
+    _c(term)
+    for term in (
+        IRG.Effect, IRG.Verdict, IRG.Certainty, IRG.EndpointKind, IRG.DonorType, IRG.Route, IRG.EvidenceDirection,
+        IRG.EvidenceStrength, IRG.LinkBasis, IRG.StudyDesign, IRG.CertaintyLevel, IRG.CertaintyDomain, IRG.CountKind,
+        IRG.SampleSize, IRG.CertaintyAssessment,
+    )
 )
 #: drawn, but off in the class filter of a whole-graph page (they link to almost everything)
 HIDDEN_BY_DEFAULT = frozenset(
     _c(term)
     for term in (
         IRG.Mechanism, IRG.BiologicalEntity, IRG.BiologicalFact, IRG.ClinicalThreshold, IRG.Organization,
-        IRG.Source, IRG.Endpoint, IRG.TrialPhase,
+        IRG.Source, IRG.Endpoint, IRG.TrialPhase, IRG.EvidenceLine,
     )
 )
 #: a focus neighbourhood includes these when adjacent but does not spread through them
-NOT_EXPANDED = frozenset(_c(term) for term in (IRG.Source, IRG.Endpoint, IRG.TrialPhase))
+NOT_EXPANDED = frozenset(_c(term) for term in (IRG.Source, IRG.Endpoint, IRG.TrialPhase, IRG.EvidenceLine))
 #: never drawn
-HIDDEN_CLASSES = frozenset({_c(SKOS.ConceptScheme)})
+HIDDEN_CLASSES = frozenset({_c(SKOS.ConceptScheme), _c(PROV.Derivation)})
 HIDDEN_RELATIONS = frozenset(_c(term) for term in (SKOS.inScheme, SKOS.topConceptOf, SKOS.hasTopConcept))
 #: labels of the properties borrowed from other vocabularies (the ontology labels only its own)
 BORROWED_LABELS = {

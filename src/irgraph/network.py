@@ -73,7 +73,8 @@ BOOKKEEPING_CLASSES = frozenset(
     compact(term)
     for term in (
         IRG.Source, SKOS.ConceptScheme, IRG.TrialPhase, IRG.Effect, IRG.Verdict, IRG.Certainty, IRG.EndpointKind,
-        IRG.DonorType, IRG.Route,
+        IRG.DonorType, IRG.Route, IRG.EvidenceDirection, IRG.EvidenceStrength, IRG.LinkBasis, IRG.StudyDesign,
+        IRG.CertaintyLevel, IRG.CertaintyDomain, IRG.CountKind, PROV.Derivation,
     )
 )
 

@@ -9,7 +9,8 @@
   var PROV = "prov:wasDerivedFrom";
   var EDGE_STYLE = {
     "irg:supports": { color: "#2e7d32", dashes: false, width: 2.5, key: "supports" },
-    "irg:contradicts": { color: "#d62728", dashes: [8, 6], width: 2.5, key: "contradicts" }
+    "irg:contradicts": { color: "#d62728", dashes: [8, 6], width: 2.5, key: "contradicts" },
+    "irg:qualifies": { color: "#ef8f00", dashes: [2, 5], width: 2.5, key: "qualifies" }
   };
   var OTHER_EDGE = { color: "#a8adb3", dashes: false, width: 1 };
   var INTERVENTION_CLASSES = { "irg:Intervention": true, "irg:CombinationIntervention": true };
@@ -319,6 +320,7 @@
 
   var edgeLegend = document.getElementById("edge-legend");
   [["supports", EDGE_STYLE["irg:supports"]], ["contradicts", EDGE_STYLE["irg:contradicts"]],
+   ["qualifies", EDGE_STYLE["irg:qualifies"]],
    ["other links, labelled when you zoom in", OTHER_EDGE]].forEach(function (item) {
     var row = el("div", "edge-key");
     row.appendChild(lineIcon(item[1]));
