@@ -80,6 +80,20 @@ def attack_variants(url: str) -> list[str]:
         f"PREFIX ex: <urn:ex:> SELECT * WHERE {{ ?s ex:a\\#b ?o . {clause} }}",
         f"PREFIX ex: <urn:ex:> SELECT * WHERE {{ ?s ex:a\\# {clause} }}",
         f"PREFIX service: <urn:ex:> SELECT * WHERE {{ ?s service:p ?o . {clause} }}",
+    ]
+    # the second outside attack: readings where the checker saw a string or a comment and the parsers code
+    variants += [
+        f"SELECT * WHERE {{ FILTER(1<'>') {clause} #'\n}}",  # <'> is an IRI only where a term may stand
+        f"SELECT (1<'>' AS ?x) WHERE {{ {clause} }} #'",
+        f"PREFIX ir: <urn:ir:> SELECT * WHERE {{ BIND(ir:a\u00b7\\' AS ?x) {clause} }} #'",  # · is a name character
+        f"PREFIX ir: <urn:ir:> SELECT * WHERE {{ BIND(ir:a\u00b7\\# AS ?x) {clause} }}",
+        f"PREFIX ir: <urn:ir:> SELECT * WHERE {{ BIND(ir:a\u0301\\' AS ?x) {clause} }} #'",
+    ]
+    for other in ["\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]:
+        variants.append(f"SELECT * WHERE {{ BIND(1 AS ?x) # a{other}" + "'''" + f"\n  {clause}\n# " + "'''" + "\n}")
+        variants.append(f"SELECT * WHERE {{ BIND('{other}' AS ?x) {clause} }} #'")
+        variants.append(f'SELECT * WHERE {{ BIND("{other}" AS ?x) {clause} }} #"')
+    variants += [
         # in a CONSTRUCT, an ASK and a DESCRIBE
         f"CONSTRUCT {{ ?a ?b ?c }} WHERE {{ # \r{clause}\n }}",
         f"ASK {{ # \r{clause}\n }}",
@@ -191,6 +205,41 @@ def test_every_variant_is_refused_wherever_any_reader_sees_service():
 
 
 @pytest.mark.skipif(ROQET is None, reason="roqet (Debian rasqal-utils) is not installed")
+def test_an_update_hidden_after_an_unusual_line_break_is_refused():
+    """It wrote into a remote store: the checker saw a SELECT and a string, every parser an INSERT."""
+    from irgraph.errors import UpdateRefused
+
+    for other in ("\f", "\v", "\u2028"):
+        text = f"# {other}SELECT " + "'''" + "\nINSERT DATA { <urn:a> <urn:b> <urn:c> }\n# " + "'''" + "\n"
+        with pytest.raises(UpdateRefused, match="INSERT"):
+            inspect_query(text)
+
+
+@pytest.mark.parametrize("text", [
+    "ASK {} '" + "\\'" * 49_990,
+    'ASK {} """' + '\\"' * 49_990,
+    "ASK { ?s ?p '" + "a\\'" * 30_000 + "' }",
+    "ASK { ?s ?p ?o } # " + "\f#" * 40_000,
+    "ASK { FILTER(" + "1<" * 30_000 + "1) }",
+    "ASK { ?s ?p (" + "<urn:a>" * 15_000 + ") }",
+], ids=["unclosed-single", "unclosed-triple", "escaped-quotes", "form-feeds", "less-than", "iris"])
+def test_the_check_reads_pathological_texts_in_about_linear_work(text):
+    """The first check was quadratic on these (32 KB took 10 s); each must be decided, not hang."""
+    outcome = {}
+
+    def check():
+        try:
+            outcome["kind"] = inspect_query(text)
+        except QueryError as error:
+            outcome["error"] = str(error)
+
+    thread = threading.Thread(target=check)
+    thread.start()
+    thread.join(60)  # generous: linear work takes well under a second
+    assert not thread.is_alive(), "the check did not finish"
+    assert outcome
+
+
 def test_rasqal_agrees_that_the_comment_attack_is_real():
     text = "SELECT * WHERE { ?s ?p ?o # x\r SERVICE <http://127.0.0.1:9/sparql> { ?a ?b ?c }\n }"
     assert rasqal_sees_service(text) and not rdflib_sees_service(text)

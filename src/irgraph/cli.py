@@ -263,12 +263,14 @@ def query(data, store, sparql, query_file, name, list_catalog, params, fmt, time
         saved_query(name)  # raises with the list of names
     graph = load_data(data, store=store).graph
 
-    def rendered(result):
-        return result, render(result, fmt or ("turtle" if result.kind == GRAPH else "table"))
+    def rendered(result):  # in the query's child: only what is printed comes back
+        return result.kind, result.boolean, result.truncated, render(result, fmt or ("turtle" if result.kind == GRAPH else "table"))
 
     try:
-        result, output = query_graph(graph, text, _parse_params(params), timeout=timeout,
-                                     limits=QueryLimits(max_rows=max_rows, max_bytes=max_bytes), then=rendered)
+        # isolated: a child killed at the limit is a hard stop, even while the engine parses (which holds the GIL)
+        kind, boolean, truncated, output = query_graph(
+            graph, text, _parse_params(params), timeout=timeout, isolate=True,
+            limits=QueryLimits(max_rows=max_rows, max_bytes=max_bytes), then=rendered)
     except QueryTimeout as error:
         if error.seconds is None:  # a remote server's own limit: its message says more
             raise
@@ -278,10 +280,10 @@ def query(data, store, sparql, query_file, name, list_catalog, params, fmt, time
             "narrow it (LIMIT, more specific patterns) or raise --timeout"
         ) from None
     click.echo(output, nl=False)
-    if result.truncated:
-        click.echo(f"irgraph: warning: {result.truncated}", err=True)
-    if result.kind == ASK:
-        sys.exit(0 if result.boolean else 1)
+    if truncated:
+        click.echo(f"irgraph: warning: {truncated}", err=True)
+    if kind == ASK:
+        sys.exit(0 if boolean else 1)
 
 
 @main.command()

@@ -350,9 +350,9 @@ def _failed(error: BaseException) -> IrgraphError:
 
 
 def _in_child(work: Callable[[], Any], network: bool):
-    if not network:
-        sandbox.drop_network()
-    return work()
+    # on a thread of its own: without network sockets, and with the large stack the engine's parser may need
+    # (the child's main thread has the stack of whatever thread forked it)
+    return sandbox.run_sandboxed(work, network=network)
 
 
 def _within(work: Callable[[], Any], *, timeout: float | None, isolate: bool, on_oxigraph: bool, network: bool):

@@ -43,7 +43,7 @@ _PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
 _RET_ALLOW, _RET_ERRNO = 0x7FFF0000, 0x00050000
 _LD_W_ABS, _JEQ_K, _JGE_K, _RET_K = 0x20, 0x15, 0x35, 0x06
 #: thread stack for engine work: room for the recursion the nesting limit allows, and more
-STACK_BYTES = 64 * 1024 * 1024
+STACK_BYTES = 256 * 1024 * 1024
 
 
 class _Instruction(ctypes.Structure):

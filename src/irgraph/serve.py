@@ -396,6 +396,8 @@ class SparqlServer(ThreadingHTTPServer):
     """The HTTP server, holding the graph and the endpoint's settings."""
 
     daemon_threads = True
+    #: connections the kernel queues while the server accepts (socketserver's default, 5, drops bursts)
+    request_queue_size = 128
 
     def __init__(self, address, graph: Graph, *, timeout: float, cors_origins: Iterable[str],
                  max_request_bytes: int, quiet: bool, limits: QueryLimits, allowed_hosts: Iterable[str],
