@@ -454,3 +454,60 @@ def test_control_characters_in_data_do_not_reach_the_terminal(invoke, data_dir):
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
     assert "\\x1b]0;owned\\x07\\u202e" in result.stdout
+
+
+HOSTILE_LABEL = (
+    'ir:evil a irg:Mechanism ; rdfs:label "EVIL\\u001b]0;PWNED\\u0007\\u001b[31mRED\\u001b[0m"@en ;\n'
+    '  skos:definition "def \\u001b[2J cleared"@en ;\n'
+    '  prov:wasDerivedFrom ir:source-fact-sheet-immune-restoration-overview ; irg:sourceSection "s" .\n'
+    "ir:il-2 irg:hasMechanism ir:evil .\n"
+)
+
+
+@pytest.mark.parametrize("command", [
+    ["describe", "ir:evil"], ["validate"], ["path", "ir:evil", "ir:il-2"], ["stats", "--top", "200"],
+    ["query", "SELECT ?l WHERE { ir:evil rdfs:label ?l }"],
+], ids=lambda c: c[0])
+def test_escape_sequences_in_data_reach_no_terminal_through_any_command(invoke, data_dir, command):
+    folder = data_dir("evil.ttl", HOSTILE_LABEL)
+    result = invoke(*command, "--data", folder)
+    printed = result.stdout + result.stderr
+    assert "\x1b" not in printed and "\x07" not in printed, command
+    if command[0] not in ("stats", "validate"):  # the valid data's report names no label
+        assert "\\x1b]0;PWNED" in printed
+
+
+def test_escape_sequences_reach_no_terminal_through_diff_or_an_ill_typed_literal(invoke, tmp_path, data_dir):
+    folder = data_dir("evil.ttl", HOSTILE_LABEL)
+    old = tmp_path / "old.ttl"
+    old.write_text("@prefix ir: <https://w3id.org/irgraph/id/> .\nir:a ir:b ir:c .\n", encoding="utf-8")
+    result = invoke("diff", old, folder / "evil.ttl")
+    assert result.exit_code == 1 and "\x1b" not in result.stdout and "\\x1b" in result.stdout
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "bad.nt").write_bytes(b'<http://a> <http://b> "\x1b]0;PWNED\x07"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
+    result = invoke("validate", "--data", bad)
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("text", [
+    "ASK { ?s ?p (" + " 1" * 40_000 + " ) }",
+    "ASK { ?s ?p " + ",".join(["1"] * 80_000) + " }",
+    "ASK { FILTER(" + "+".join(["1"] * 90_000) + " > 0) }",
+    "ASK { " + " UNION ".join(["{}"] * 53_000) + " }",
+    "ASK{" + "".join(f"BIND(1 AS ?v{i})" for i in range(20_000)) + "}",
+], ids=["collection", "objects", "plus", "union", "binds"])
+def test_flat_lists_over_the_token_limit_are_refused(invoke, tmp_path, text):
+    """These crashed the process (exit 139) or held the engine for a minute, under the nesting limit."""
+    path = tmp_path / "flat.rq"
+    path.write_text(text, encoding="utf-8")
+    result = invoke("query", "-f", path)
+    assert result.exit_code == 2
+    assert "more than 20,000 tokens" in result.output and "Traceback" not in result.output
+
+
+def test_the_cli_stops_a_query_at_its_limit_even_while_the_engine_parses(invoke):
+    """A query under the token limit that the engine's planner takes minutes over: killed at 1 s."""
+    text = "ASK { ?s ?p (" + " 1" * 3_000 + " ) }"
+    result = invoke("query", "--timeout", "1", text)
+    assert result.exit_code == 3 and "ran longer than 1 s" in result.output

@@ -65,6 +65,12 @@ def http(server, method: str, target: str, body: bytes = b"", headers: dict | No
     return raw(server, ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
 
 
+def raw_get(server, text: str, *, wait: float) -> int | None:
+    port = server.server_address[1]
+    target = "/sparql?" + urllib.parse.urlencode({"query": text})
+    return raw(server, f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode(), wait=wait)[0]
+
+
 def get(server, text: str, **kwargs):
     return http(server, "GET", "/sparql?" + urllib.parse.urlencode({"query": text}), **kwargs)
 
@@ -301,3 +307,71 @@ def test_thirty_two_concurrent_first_uses_on_a_fresh_server(store):
     run = subprocess.run([sys.executable, "-c", FIRST_USES, store], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [200] * 32
+
+
+# --- the second outside attack ---------------------------------------------------------------------
+
+def test_two_host_headers_are_400_and_an_absolute_target_must_name_this_server(endpoint):
+    port = endpoint.server_address[1]
+    ours = f"127.0.0.1:{port}"
+    two = (f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {ours}\r\nHost: evil.example\r\n\r\n").encode()
+    assert raw(endpoint, two)[0] == 400
+    absolute = f"GET http://evil.example/sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {ours}\r\n\r\n".encode()
+    assert raw(endpoint, absolute)[0] == 421
+    own = f"GET http://{ours}/sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {ours}\r\n\r\n".encode()
+    assert raw(endpoint, own)[0] == 200
+
+
+def test_a_page_of_another_site_cannot_make_the_browser_query(graph):
+    server = make_server(graph, port=0, timeout=5, quiet=True, cors_origins=["https://allowed.example"])
+    serve_in_thread(server)
+    try:
+        assert get(server, "ASK {}", headers={"Sec-Fetch-Site": "cross-site"})[0] == 403
+        allowed = {"Sec-Fetch-Site": "cross-site", "Origin": "https://allowed.example"}
+        assert get(server, "ASK {}", headers=allowed)[0] == 200
+        for site in ("same-origin", "same-site", "none"):
+            assert get(server, "ASK {}", headers={"Sec-Fetch-Site": site})[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_answers_waiting_for_slow_readers_are_held_only_up_to_a_bound():
+    from irgraph.serve import _Admission
+
+    admission = _Admission(2, 8, answer_bytes=150)
+    assert admission.hold_answer(100)
+    assert not admission.hold_answer(100)  # 200 would wait in memory: refused (503)
+    admission.release_answer(100)
+    assert admission.hold_answer(100)
+    admission.release_answer(100)
+    assert admission.hold_answer(10_000)  # one answer alone is always allowed (it is within max_result_bytes)
+
+
+def test_small_queries_are_answered_while_thirty_two_heavy_ones_run(graph):
+    """All foreground slots filled by heavy queries: they move to the background after a second."""
+    server = make_server(graph, port=0, timeout=8, quiet=True, max_concurrent=16)
+    serve_in_thread(server)
+    heavy = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # streams until its time limit
+    finished = []
+
+    def run_heavy():
+        try:
+            finished.append(raw_get(server, heavy, wait=60))
+        except OSError as error:
+            finished.append(repr(error))
+
+    try:
+        threads = [threading.Thread(target=run_heavy) for _ in range(32)]
+        for thread in threads:
+            thread.start()
+        while server.running_queries() < 32:  # all of them running: half took a slot freed by the first half
+            assert not finished, "a heavy query ended before all were running"
+            time.sleep(0.01)
+        assert alive(server)
+        assert not finished, "the small query was answered only after the heavy ones"
+        for thread in threads:
+            thread.join(120)
+    finally:
+        server.shutdown()
+        server.server_close()

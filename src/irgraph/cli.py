@@ -22,7 +22,7 @@ from .export import CONTEXT_MODES, FRAMES, export_format, export_loaded
 from .guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, QueryLimits
 from .load import load_data
 from .query import ASK, DEFAULT_TIMEOUT, GRAPH, query_graph
-from .results import ALL_FORMATS, render
+from .results import ALL_FORMATS, printable, render
 from .serve import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PORT, make_server
 from .serve import DEFAULT_MAX_RESPONSE_BYTES as SERVE_MAX_BYTES
 from .serve import DEFAULT_MAX_ROWS as SERVE_MAX_ROWS
@@ -38,8 +38,21 @@ EXIT_INTERRUPTED = 130
 REPORT_TO = "the irgraph issue tracker"
 
 
+def echo(message: str, *, err: bool = False, nl: bool = True, machine: bool = False) -> None:
+    """Print ``message``; text for people, and anything bound for a terminal, shows control characters as escapes.
+
+    Labels, literals and server messages come from files and servers: an
+    escape sequence in them must not set the terminal's title or clear its
+    screen. Machine formats written to a pipe or file stay byte for byte.
+    """
+    stream = sys.stderr if err else sys.stdout
+    if not machine or stream.isatty():
+        message = printable(message)
+    click.echo(message, err=err, nl=nl)
+
+
 def _fail(error: IrgraphError) -> None:
-    click.echo(f"irgraph: error: {error}", err=True)
+    echo(f"irgraph: error: {error}", err=True)
     sys.exit(error.exit_code)
 
 
@@ -60,17 +73,17 @@ class IrgraphGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except ValidationFailed as error:
-            click.echo(error.report.to_text(), err=True)
+            echo(error.report.to_text(), err=True)
             _fail(error)
         except IrgraphError as error:
             _fail(error)
         except KeyboardInterrupt:
-            click.echo("irgraph: interrupted", err=True)
+            echo("irgraph: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except Exception as error:
             if ctx.params.get("debug"):
                 traceback.print_exc()
-            click.echo(
+            echo(
                 f"irgraph: internal error (a bug in irgraph): {type(error).__name__}: {error}\n"
                 f"Please report it to {REPORT_TO} with the command you ran"
                 + ("." if ctx.params.get("debug") else "; 'irgraph --debug COMMAND …' shows the traceback."),
@@ -117,7 +130,7 @@ def data_options(command):
 def _print_version(ctx: click.Context, _param, value: bool) -> None:
     # the version is looked up only when asked for (reading package metadata slows every start)
     if value and not ctx.resilient_parsing:
-        click.echo(f"irgraph, version {package_version()}")
+        echo(f"irgraph, version {package_version()}")
         ctx.exit()
 
 
@@ -166,7 +179,7 @@ def build(data: tuple[str, ...], store: str, out_dir: str, follow_symlinks: bool
     """
     checked_output_folder(out_dir, OUTPUT_NAMES, follow_symlinks=follow_symlinks)  # refused before the work
     result = write_build(load_data(data, store=store), out_dir, follow_symlinks=follow_symlinks)
-    click.echo(result.summary())
+    echo(result.summary())
 
 
 def _report_format(*choices: str):
@@ -193,9 +206,9 @@ def validate(data: tuple[str, ...], store: str, fmt: str) -> None:
     except LoadError as error:
         if fmt != "json" or error.report is None:
             raise
-        click.echo(error.report.to_json())  # machines get the parse problems as JSON too
+        echo(error.report.to_json(), machine=True)  # machines get the parse problems as JSON too
         sys.exit(error.exit_code)
-    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    echo(report.to_json() if fmt == "json" else report.to_text(), machine=fmt == "json")
     sys.exit(0 if report.conforms else 1)
 
 
@@ -253,7 +266,7 @@ def query(data, store, sparql, query_file, name, list_catalog, params, fmt, time
       irgraph query -f my-question.rq --format csv
     """
     if list_catalog:
-        click.echo(catalog_listing())
+        echo(catalog_listing())
         return
     sources = [s for s in (sparql, query_file, name) if s is not None]
     if len(sources) != 1:
@@ -279,9 +292,9 @@ def query(data, store, sparql, query_file, name, list_catalog, params, fmt, time
             f"the query ran longer than {timeout:g} s and was stopped; "
             "narrow it (LIMIT, more specific patterns) or raise --timeout"
         ) from None
-    click.echo(output, nl=False)
+    echo(output, nl=False, machine=fmt not in (None, "table", "md"))
     if truncated:
-        click.echo(f"irgraph: warning: {truncated}", err=True)
+        echo(f"irgraph: warning: {truncated}", err=True)
     if kind == ASK:
         sys.exit(0 if boolean else 1)
 
@@ -301,7 +314,7 @@ def describe(data, store, term, fmt) -> None:
       irgraph describe Immunitin --format json
     """
     description = describe_entity(load_data(data, store=store).graph, term)
-    click.echo(description.to_json() if fmt == "json" else description.to_text(), nl=fmt == "json")
+    echo(description.to_json() if fmt == "json" else description.to_text(), nl=fmt == "json", machine=fmt == "json")
 
 
 @main.command()
@@ -340,7 +353,7 @@ def serve(data, store, host, port, timeout, cors_origins, allowed_hosts, max_req
     server = make_server(graph, host, port, timeout=timeout, cors_origins=cors_origins, max_request_bytes=max_request_bytes,
                          max_rows=max_rows, max_response_bytes=max_bytes, allowed_hosts=allowed_hosts,
                          max_concurrent=max_concurrent)
-    click.echo(f"irgraph SPARQL endpoint: {server.endpoint_url} (read-only; Ctrl-C to stop)", err=True)
+    echo(f"irgraph SPARQL endpoint: {server.endpoint_url} (read-only; Ctrl-C to stop)", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -429,8 +442,8 @@ def viz(
         exclude_classes=exclude_classes,
     )
     for warning in page.warnings:
-        click.echo(f"irgraph: warning: {warning}", err=True)
-    click.echo(f"wrote {page.path}: {page.node_count} nodes, {page.edge_count} links")
+        echo(f"irgraph: warning: {warning}", err=True)
+    echo(f"wrote {page.path}: {page.node_count} nodes, {page.edge_count} links")
 
 
 viz.help = (viz.help or "").replace("{large}", f"{LARGE_GRAPH:,}")
@@ -487,9 +500,9 @@ def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, cont
     text = export_loaded(load_data(data, store=store), fmt, context=context, frame=frame)
     if output:
         written = write_atomic(output, text, follow_symlinks=follow_symlinks)
-        click.echo(f"wrote {written}", err=True)
+        echo(f"wrote {written}", err=True)
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False, machine=True)
 
 
 @main.command()
@@ -514,7 +527,7 @@ def stats(data: tuple[str, ...], store: str, fmt: str, top: int, all_links: bool
     from .network import graph_stats
 
     result = graph_stats(load_data(data, store=store).graph, top=top, all_links=all_links, timeout=timeout)
-    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
+    echo(result.to_json() if fmt == "json" else result.to_text(), nl=False, machine=fmt == "json")
 
 
 @main.command()
@@ -540,11 +553,11 @@ def path(data: tuple[str, ...], store: str, start: str, end: str, limit: int, al
 
     paths = explain_paths(load_data(data, store=store).graph, start, end, limit=limit, all_links=all_links)
     if fmt == "json":
-        click.echo(json.dumps([p.to_dict() for p in paths], indent=2, ensure_ascii=False))
+        echo(json.dumps([p.to_dict() for p in paths], indent=2, ensure_ascii=False), machine=True)
     elif paths:
-        click.echo("\n\n".join(p.to_text() for p in paths))
+        echo("\n\n".join(p.to_text() for p in paths))
     else:
-        click.echo(f"no path between {start!r} and {end!r}", err=True)
+        echo(f"no path between {start!r} and {end!r}", err=True)
     sys.exit(0 if paths else 1)
 
 
@@ -573,7 +586,7 @@ def diff(old: str, new: str, fmt: str) -> None:
     from .diff import diff_graphs
 
     result = diff_graphs(old, new)
-    click.echo(result.render(fmt), nl=False)
+    echo(result.render(fmt), nl=False, machine=fmt != "text")
     sys.exit(0 if result.equal else 1)
 
 
@@ -634,7 +647,7 @@ def load_command(store: str, data: tuple[str, ...]) -> None:
         result = fill_store(spec.path, data, progress=lambda p: progress(p.bytes_done, p.bytes_total, p))
     finally:
         progress.close()
-    click.echo(result.summary())
+    echo(result.summary())
 
 
 @main.command()
@@ -676,4 +689,4 @@ def push(store: str, data: tuple[str, ...], source: str, graph_iri: str | None, 
                             batch_size=batch_size, timeout=timeout, progress=progress)
     finally:
         progress.close()
-    click.echo(result.summary())
+    echo(result.summary())

@@ -18,6 +18,7 @@ open network sockets (:mod:`irgraph.sandbox`).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import threading
@@ -349,7 +350,20 @@ def _failed(error: BaseException) -> IrgraphError:
     return QueryError(f"the query failed: {type(error).__name__}: {' '.join(str(error).split())[:300]}")
 
 
+#: seconds after which a query's child lowers its priority (first to nice 10, then to 19): long queries give way
+GIVE_WAY_AFTER = (1.0, 5.0)
+
+
+def _give_way() -> None:
+    """In a query's child: lower this process's priority as the query runs on, so short queries elsewhere go first."""
+    time.sleep(GIVE_WAY_AFTER[0])
+    os.nice(10)
+    time.sleep(GIVE_WAY_AFTER[1] - GIVE_WAY_AFTER[0])
+    os.nice(9)
+
+
 def _in_child(work: Callable[[], Any], network: bool):
+    threading.Thread(target=_give_way, name="irgraph-give-way", daemon=True).start()
     # on a thread of its own: without network sockets, and with the large stack the engine's parser may need
     # (the child's main thread has the stack of whatever thread forked it)
     return sandbox.run_sandboxed(work, network=network)

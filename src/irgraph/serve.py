@@ -48,12 +48,16 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 DEFAULT_PORT = 7878
 DEFAULT_MAX_REQUEST_BYTES = 100_000
 DEFAULT_MAX_ROWS = 100_000
-DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 #: seconds a client has to send the request line and headers, and then the body
 HEADER_DEADLINE = 10.0
 BODY_DEADLINE = 20.0
 #: seconds a client has to take each part of the response
 SEND_TIMEOUT = 30.0
+#: seconds after which a running query gives its foreground slot to the next one (see _Admission)
+BACKGROUND_AFTER = 1.0
+#: answer text held at most, in all, while clients read it
+ANSWER_BYTES = 256 * 1024 * 1024
 #: media type -> format, from the registry: what a client may ask for by ``Accept``
 _SELECT_TYPES = formats.media_types(formats.SELECT)
 _GRAPH_TYPES = formats.media_types(formats.CONSTRUCT)
@@ -194,13 +198,25 @@ class SparqlHandler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     def _checked(self) -> bool:
-        """Answer and return False when the request may not be served at all (its Host)."""
-        if self.server.host_allowed(self.headers.get("Host", "")):
-            return True
-        self._send(HTTPStatus.MISDIRECTED_REQUEST,
-                   "this server does not answer for that Host: name it by the address it listens on "
-                   "(irgraph serve --allowed-host NAME adds a name)\n")
-        return False
+        """Answer and return False when the request may not be served at all (its Host, a page of another site)."""
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            self._send(HTTPStatus.BAD_REQUEST, "give one Host header\n")
+            return False
+        target = urlsplit(self.path)
+        authority = target.netloc if target.scheme in ("http", "https") else None  # an absolute-form target
+        if not all(self.server.host_allowed(name) for name in [hosts[0] if hosts else "", *filter(None, [authority])]):
+            self._send(HTTPStatus.MISDIRECTED_REQUEST,
+                       "this server does not answer for that Host: name it by the address it listens on "
+                       "(irgraph serve --allowed-host NAME adds a name)\n")
+            return False
+        if self.headers.get("Sec-Fetch-Site", "").lower() == "cross-site" and \
+                self.headers.get("Origin") not in self.server.cors_origins:
+            # a page of another site (an <img>, a form) asked the browser for this: refused, as for CORS
+            self._send(HTTPStatus.FORBIDDEN, "requests from pages of other sites are refused "
+                       "(irgraph serve --cors-origin ORIGIN allows one)\n")
+            return False
+        return True
 
     # --- methods --------------------------------------------------------
     def do_OPTIONS(self) -> None:
@@ -378,7 +394,14 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query failed: {type(error).__name__}: {error}\n")
             return
         extra = {"Irgraph-Truncated": truncated} if truncated else None
-        self._send(HTTPStatus.OK, body, MEDIA_TYPES[fmt] + ("; charset=utf-8" if fmt in ("csv", "tsv") else ""), extra)
+        if not server.admission.hold_answer(len(body)):
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, "the server holds too many unsent answers; try again\n",
+                       extra={"Retry-After": "1"})
+            return
+        try:
+            self._send(HTTPStatus.OK, body, MEDIA_TYPES[fmt] + ("; charset=utf-8" if fmt in ("csv", "tsv") else ""), extra)
+        finally:
+            server.admission.release_answer(len(body))
 
 
 class _Busy(Exception):
@@ -390,6 +413,62 @@ def _rendered(fmt: str):
         return render(result, fmt).encode("utf-8"), result.truncated
 
     return render_bytes
+
+
+class _Admission:
+    """Which queries may run now, and how much answer text may wait to be sent.
+
+    A query starts in one of the ``foreground`` slots; after
+    :data:`BACKGROUND_AFTER` seconds it moves to one of the ``background``
+    slots (and its process lowers its own priority), freeing its foreground
+    slot for the next query. So a burst of heavy queries fills the
+    background, and a small query still finds a foreground slot and a CPU.
+    Answers waiting for slow readers are held up to ``answer_bytes`` in all.
+    """
+
+    def __init__(self, foreground: int, background: int, answer_bytes: int) -> None:
+        self.foreground = threading.BoundedSemaphore(foreground)
+        self.background = threading.BoundedSemaphore(background)
+        self.answer_bytes = answer_bytes
+        self.held = 0
+        self.running = 0
+        self.lock = threading.Lock()
+
+    def run(self, work, wait: float):
+        """Run ``work()`` in a slot, waiting at most ``wait`` seconds for one; :class:`_Busy` when none came."""
+        if wait <= 0 or not self.foreground.acquire(timeout=wait):
+            raise _Busy("the server is busy with other queries; try again")
+        slot = {"held": self.foreground}
+
+        def to_background() -> None:
+            with self.lock:
+                if slot["held"] is self.foreground and self.background.acquire(blocking=False):
+                    self.foreground.release()
+                    slot["held"] = self.background
+
+        timer = threading.Timer(BACKGROUND_AFTER, to_background)
+        timer.daemon = True
+        with self.lock:
+            self.running += 1
+        timer.start()
+        try:
+            return work()
+        finally:
+            timer.cancel()
+            with self.lock:
+                self.running -= 1
+                slot["held"].release()
+
+    def hold_answer(self, size: int) -> bool:
+        with self.lock:
+            if self.held and self.held + size > self.answer_bytes:
+                return False
+            self.held += size
+            return True
+
+    def release_answer(self, size: int) -> None:
+        with self.lock:
+            self.held -= size
 
 
 class SparqlServer(ThreadingHTTPServer):
@@ -412,9 +491,7 @@ class SparqlServer(ThreadingHTTPServer):
         self.limits = limits
         self.header_deadline = header_deadline
         self.body_deadline = body_deadline
-        self.slots = threading.BoundedSemaphore(max_concurrent)
-        self._running = 0
-        self._running_lock = threading.Lock()
+        self.admission = _Admission(max_concurrent, 4 * max_concurrent, ANSWER_BYTES)
         host, port = str(self.server_address[0]), self.server_address[1]
         shown = f"[{host}]" if ":" in host else host
         self.endpoint_url = f"http://{shown}:{port}/sparql"
@@ -441,23 +518,17 @@ class SparqlServer(ThreadingHTTPServer):
 
     def running_queries(self) -> int:
         """How many queries are being evaluated now."""
-        return self._running
+        return self.admission.running
 
     def run(self, text: str, fmt: str, started: float) -> tuple[bytes, str | None]:
         """Run one query within the time left of its request, in a child that is killed at the limit."""
-        remaining = self.query_timeout - (time.monotonic() - started)
-        if remaining <= 0 or not self.slots.acquire(timeout=remaining):
-            raise _Busy(f"the server is busy with other queries; try again (limit {self.query_timeout:g} s)")
-        with self._running_lock:
-            self._running += 1
-        try:
+
+        def evaluate():
             remaining = max(self.query_timeout - (time.monotonic() - started), 0.001)
             return run_query(self.graph, text, timeout=remaining, isolate=True, limits=self.limits,
                              then=_rendered(fmt))
-        finally:
-            with self._running_lock:
-                self._running -= 1
-            self.slots.release()
+
+        return self.admission.run(evaluate, self.query_timeout - (time.monotonic() - started))
 
 
 class _Names(frozenset):
