@@ -132,3 +132,53 @@ def test_command_examples_in_the_docs_run(doc_folder):
         assert result.exit_code in (0, 1), f"{page}: {line}\n{result.output}"
         ran.append(line)
     assert len(ran) > 20
+
+
+def _console_samples():
+    """(page, command, the lines the docs show it printing) for every `$ irgraph …` in a console block."""
+    for page, block in _blocks("console"):
+        command, shown = None, []
+        for line in [*block.splitlines(), "$ "]:
+            if line.startswith("$ "):
+                if command and shown:
+                    yield page, command, shown
+                command = line[2:].split("  #", 1)[0].strip() if line.startswith("$ irgraph ") else None
+                shown = []
+            elif command:
+                shown.append(line.rstrip())
+
+
+def _comparable(line: str) -> str:
+    # numbers drift as the data grows; what the docs promise is the shape and the names
+    return re.sub(r"\d[\d,.]*", "N", line.strip())
+
+
+def test_console_samples_in_the_docs_are_what_the_tool_prints(doc_folder):
+    """Each line a sample shows (apart from the '…' that stands for the rest) is a line the command prints."""
+    from click.testing import CliRunner
+
+    from irgraph.cli import main
+
+    checked = 0
+    for page, command, shown in _console_samples():
+        line, echo_status, _ = command.partition("; echo $?")
+        result = CliRunner().invoke(main, shlex.split(line)[1:], catch_exceptions=False)
+        printed = {_comparable(out) for out in result.output.splitlines()}
+        expected = [s for s in shown if s.strip() and "…" not in s]
+        if echo_status:  # the sample ends with the exit status `echo $?` printed
+            assert expected.pop() == str(result.exit_code), f"{page}: {command}"
+        missing = [s for s in expected if _comparable(s) not in printed]
+        assert not missing, f"{page}: `{command}` does not print:\n" + "\n".join(missing)
+        checked += 1
+    assert checked >= 3
+
+
+def test_the_catalog_table_gives_each_question_its_title():
+    """The table in docs/querying.md names real catalog queries with their titles (once a row was cut off)."""
+    from irgraph.catalog import catalog
+
+    text = (REPO / "docs" / "querying.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z0-9-]+)`(?: \(`\w+`\))? \| (.+?) \|$", text, re.M)
+    assert len(rows) >= 8
+    for name, question in rows:
+        assert catalog()[name].title == question, name
