@@ -18,7 +18,7 @@ from .build import OUTPUT_NAMES, write_build
 from .catalog import catalog, catalog_listing, saved_query
 from .describe import describe_entity
 from .errors import IrgraphError, LoadError, QueryTimeout, UsageError, ValidationFailed
-from .export import CONTEXT_MODES, FRAMES, export_format, export_loaded
+from .export import CONTEXT_MODES, FRAMES, export_files, export_format, export_loaded, write_folder
 from .guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, QueryLimits
 from .load import load_data
 from .query import ASK, DEFAULT_TIMEOUT, GRAPH, query_graph
@@ -452,8 +452,9 @@ viz.help = (viz.help or "").replace("{large}", f"{LARGE_GRAPH:,}")
     "-o",
     "--output",
     "output",
-    type=click.Path(dir_okay=False, path_type=str),
-    help="File to write (atomically); standard output when left out.",
+    type=click.Path(path_type=str),
+    help="File to write (atomically); standard output when left out. For kgx and kgx-jsonl: the folder to write "
+         "(replaced whole, in one step).",
 )
 @click.option(
     "--context",
@@ -467,9 +468,11 @@ viz.help = (viz.help or "").replace("{large}", f"{LARGE_GRAPH:,}")
     type=click.Choice(FRAMES),
     help="JSON-LD: one nested object per intervention with its studies, findings and sources.",
 )
+@click.option("--no-provenance", "provenance", is_flag=True, flag_value=False, default=True,
+              help="GraphML: leave out the sources and the links that say where statements come from.")
 @FOLLOW_SYMLINKS
 def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, context: str, frame: str | None,
-           follow_symlinks: bool) -> None:
+           provenance: bool, follow_symlinks: bool) -> None:
     """Write the graph in a format other tools read.
 
     Nothing is validated here (run 'irgraph validate' or 'irgraph build');
@@ -478,18 +481,32 @@ def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, cont
     \b
     Example:
       irgraph export --format jsonld --frame interventions -o interventions.jsonld
-      irgraph export --format graphml -o irgraph.graphml
+      irgraph export --format graphml --no-provenance -o irgraph.graphml
+      irgraph export --format kgx -o kgx/          # nodes.tsv, edges.tsv (Biolink)
+      irgraph export --format sssom -o irgraph.sssom.tsv
       irgraph export --format nt | sort | head
     """
-    export_format(fmt, context, frame)  # a wrong option, and a path that cannot be written, are refused before the work
+    entry = export_format(fmt, context, frame, provenance=provenance)  # wrong options and paths refused before the work
+    if entry.writes == "folder":
+        _export_folder(data, store, entry, output, follow_symlinks)
+        return
     if output:
         checked_output_file(output, follow_symlinks=follow_symlinks)
-    text = export_loaded(load_data(data, store=store), fmt, context=context, frame=frame)
+    text = export_loaded(load_data(data, store=store), fmt, context=context, frame=frame, provenance=provenance)
     if output:
         written = write_atomic(output, text, follow_symlinks=follow_symlinks)
         click.echo(f"wrote {written}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+def _export_folder(data, store, entry, output: str | None, follow_symlinks: bool) -> None:
+    """``export`` of a format that writes a folder (KGX): the folder is checked first, then replaced whole."""
+    if not output:
+        raise UsageError(f"--format {entry.name} writes a folder ({', '.join(entry.files)}): give -o FOLDER")
+    checked_output_folder(output, entry.files, follow_symlinks=follow_symlinks)
+    written = write_folder(output, export_files(load_data(data, store=store), entry.name), follow_symlinks=follow_symlinks)
+    click.echo("wrote " + ", ".join(str(path) for path in written), err=True)
 
 
 @main.command()
