@@ -22,7 +22,7 @@ from .export import CONTEXT_MODES, FRAMES, export_files, export_format, export_l
 from .guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, QueryLimits
 from .load import load_data
 from .query import ASK, DEFAULT_TIMEOUT, GRAPH, query_graph
-from .results import ALL_FORMATS, render
+from .results import ALL_FORMATS, render, to_wide_table
 from .serve import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PORT, make_server
 from .serve import DEFAULT_MAX_RESPONSE_BYTES as SERVE_MAX_BYTES
 from .serve import DEFAULT_MAX_ROWS as SERVE_MAX_ROWS
@@ -226,7 +226,9 @@ def _read_query_file(handle) -> str:
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "query_file", type=click.File("rb"), help="Read the query from a file ('-' for stdin), in UTF-8.")
 @click.option("--name", "name", help="Run a catalog query by name (see --list).")
-@click.option("--list", "list_catalog", is_flag=True, help="List the catalog: name, title, description.")
+@click.option("--list", "list_catalog", is_flag=True,
+              help="List the catalog: the research questions, then irgraph's own queries (checks, counts); name, title, description.")
+@click.option("--wide", is_flag=True, help="Table output: do not shorten long text to fit the terminal.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter; for catalog queries an entity by IRI, compact name, label or synonym. Repeatable.")
 @click.option("--format", "fmt", type=click.Choice(ALL_FORMATS), default=None,
@@ -238,7 +240,7 @@ def _read_query_file(handle) -> str:
               help="Cut the answer after this many rows (or triples), with a warning.")
 @click.option("--max-result-bytes", "max_bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
               help="Cut the answer when its terms add up to about this many bytes, with a warning.")
-def query(data, store, sparql, query_file, name, list_catalog, params, fmt, timeout, max_rows, max_bytes) -> None:
+def query(data, store, sparql, query_file, name, list_catalog, wide, params, fmt, timeout, max_rows, max_bytes) -> None:
     """Run a SPARQL query: inline, from a file, from stdin, or from the catalog by name.
 
     The project's prefixes (irg, ir, rdfs, skos, prov, dcterms, schema, obo …)
@@ -264,7 +266,9 @@ def query(data, store, sparql, query_file, name, list_catalog, params, fmt, time
     graph = load_data(data, store=store).graph
 
     def rendered(result):  # in the query's child: only what is printed comes back
-        return result.kind, result.boolean, result.truncated, render(result, fmt or ("turtle" if result.kind == GRAPH else "table"))
+        chosen = fmt or ("turtle" if result.kind == GRAPH else "table")
+        text = to_wide_table(result) if wide and chosen == "table" and result.kind != ASK else render(result, chosen)
+        return result.kind, result.boolean, result.truncated, text
 
     try:
         # isolated: a child killed at the limit is a hard stop, even while the engine parses (which holds the GIL)
