@@ -49,7 +49,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .identifiers import IDENTIFIER_PREFIXES, IRGRAPH_INFORES, UPSTREAM_INFORES, curie, curie_map, identifier_curie
-from .namespaces import IRG_URI, SCHEMA
+from .namespaces import IRG_URI, SCHEMA, compact
 from .network import BOOKKEEPING_CLASSES, BOOKKEEPING_RELATIONS, PROVENANCE_RELATIONS, to_networkx
 from .vocab import IRG, PROV
 
@@ -59,8 +59,8 @@ BIOLINK_VERSION = "4.4.6"
 #: the mappings that name a KGX category (for a class) or predicate (for a property)
 CATEGORY_MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch)
 #: nodes that are not KGX nodes: their content goes on the nodes and edges they describe
-NOT_NODES = BOOKKEEPING_CLASSES | {"irg:EvidenceLine", "irg:CertaintyAssessment", "irg:SampleSize", "skos:ConceptScheme",
-                                   "irg:Source", "prov:Derivation"}
+NOT_NODES = BOOKKEEPING_CLASSES | {compact(str(t)) for t in (IRG.EvidenceLine, IRG.CertaintyAssessment, IRG.SampleSize,
+                                                              SKOS.ConceptScheme, IRG.Source, PROV.Derivation)}
 #: predicates of links that are not irg: properties
 OTHER_PREDICATES = {str(SKOS.broader): "biolink:related_to_at_concept_level"}
 #: literal values that have a Biolink slot of their own (the ontology's closeMatch); all others are ``irg_…``
