@@ -150,12 +150,16 @@ def generate(size: int, out, *, seed: int = 1) -> int:
             t(source, RDFS + "label", _text(f"Synthetic article {i}-{k}"))
             t(source, DCT + "title", _text(f"A synthetic article {i}-{k}", None))
             t(source, DCT + "issued", _typed(1990 + (i + k) % 35, "gYear"))
-            t(source, IRG_URI + "pmid", _text(str(10_000_000 + i * 3 + k), None))
+            pmid = str(10_000_000 + i * 3 + k)
+            t(source, IRG_URI + "pmid", _text(pmid, None))
+            t(source, IRG_URI + "pmidIri", _iri(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))  # the twin the shapes ask for
         for k, study in enumerate(studies):
             t(study, RDF_TYPE, _iri(IRG_URI + "ClinicalStudy"))
             t(study, RDFS + "label", _text(f"Synthetic study {i}-{k}"))
             t(study, SKOS + "definition", _text(f"A synthetic trial of synthetic intervention {i}."))
-            t(study, IRG_URI + "registryId", _text(f"NCT{90_000_000 + i * 2 + k:08d}", None))
+            registry_id = f"NCT{90_000_000 + i * 2 + k:08d}"
+            t(study, IRG_URI + "registryId", _text(registry_id, None))
+            t(study, IRG_URI + "registryIri", _iri(f"https://www.clinicaltrials.gov/study/{registry_id}"))
             t(study, IRG_URI + "phase", _iri(rng.choice(phases)))
             t(study, IRG_URI + "studyDesign", _iri(rng.choice(designs)))
             t(study, IRG_URI + "participants", _typed(rng.randint(10, 5000), "integer"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import irgraph
 from irgraph.cli import main
 
@@ -46,3 +48,27 @@ def test_version_is_the_installed_package_version(invoke):
     assert result.exit_code == 0
     assert result.output.strip() == f"irgraph, version {irgraph.package_version()}"
     assert irgraph.__version__ == irgraph.package_version()
+
+
+# --- the command line for people: the catalog's headings, wide tables, close names ----------------
+
+def test_list_shows_research_questions_before_internal_queries(invoke):
+    out = invoke("query", "--list").output
+    research, internal = out.index("Research questions"), out.index("Internal queries")
+    assert research < out.index("claim-ledger") < internal < out.index("count-instances-per-class")
+    assert internal < out.index("study-without-phase-violation") and internal < out.index("construct-void-dataset")
+
+
+def test_wide_tables_do_not_shorten_long_text(invoke):
+    sparql = "SELECT ?d WHERE { ir:il-2 skos:definition ?d }"
+    assert "…" in invoke("query", sparql).output
+    wide = invoke("query", sparql, "--wide").output
+    assert "…" not in wide and "Given in trials as aldesleukin." in wide
+
+
+@pytest.mark.parametrize("text, expected", [("CD4", "ir:cd4-t-cell"), ("Hollis Eden", "ir:hollis-eden-pharmaceuticals"),
+                                            ("hollis-eden", "ir:hollis-eden-pharmaceuticals")])
+def test_describe_and_path_suggest_names_by_substring_and_words(invoke, text, expected):
+    for args in (("describe", text), ("path", text, "thymus")):
+        result = invoke(*args)
+        assert result.exit_code == 2 and expected in result.output and "did you mean" in result.output

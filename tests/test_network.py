@@ -217,3 +217,45 @@ def test_projection_handles_blank_nodes():
     network = irgraph.to_networkx(small)
     assert set(network) == {IR + "x", "b1"}
     assert network.number_of_edges() == 1 and network.nodes["b1"]["class"] == "irg:Claim"
+
+
+# --- the projection without provenance ---------------------------------------------------------
+
+def test_without_provenance_there_is_no_source_and_no_provenance_link(graph):
+    network = irgraph.to_networkx(graph, provenance=False)
+    assert network.number_of_nodes() > 100
+    assert not [n for n, d in network.nodes(data=True) if d["class"] in ("irg:Source", "prov:Derivation")]
+    assert not [d for _, _, d in network.edges(data=True) if d["provenance"]]
+    assert "https://w3id.org/irgraph/id/irgraph-curators" not in network  # only attributions linked it
+
+
+def test_the_dermavir_thymus_path_no_longer_runs_through_a_source(graph):
+    ends = ("https://w3id.org/irgraph/id/dermavir", "https://w3id.org/irgraph/id/thymus")
+    with_sources = irgraph.to_networkx(graph).to_undirected()
+    through = nx.shortest_path(with_sources, *ends)
+    assert any(with_sources.nodes[n]["class"] == "irg:Source" for n in through)  # the problem this option solves
+    network = irgraph.to_networkx(graph, provenance=False).to_undirected()
+    path = nx.shortest_path(network, *ends)
+    assert not [n for n in path if network.nodes[n]["class"] == "irg:Source"]
+    betweenness = nx.betweenness_centrality(nx.Graph(network))
+    top = sorted(betweenness, key=lambda n: (-betweenness[n], n))[:3]
+    assert not [n for n in top if network.nodes[n]["class"] == "irg:Source"]
+
+
+def test_graphml_marks_provenance_edges_and_can_leave_them_out(graph):
+    back = nx.read_graphml(io.BytesIO(irgraph.to_graphml(graph).encode("utf-8")))
+    marks = {d["provenance"] for _, _, d in back.edges(data=True)}
+    assert marks == {True, False}
+    derived = [d for _, _, d in back.edges(data=True) if d["relation"] == "prov:wasDerivedFrom"]
+    assert derived and all(d["provenance"] for d in derived)
+    lean = nx.read_graphml(io.BytesIO(irgraph.to_graphml(graph, provenance=False).encode("utf-8")))
+    assert not [d for _, _, d in lean.edges(data=True) if d["provenance"]]
+    assert not [d for _, d in lean.nodes(data=True) if d["class"] == "irg:Source"]
+
+
+def test_export_no_provenance_applies_to_graphml_only(invoke, tmp_path):
+    out = tmp_path / "lean.graphml"
+    assert invoke("export", "--format", "graphml", "--no-provenance", "-o", out).exit_code == 0
+    assert "prov:wasDerivedFrom" not in out.read_text(encoding="utf-8")
+    refused = invoke("export", "--format", "turtle", "--no-provenance")
+    assert refused.exit_code == 2 and "--no-provenance applies to --format graphml" in refused.output

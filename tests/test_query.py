@@ -495,3 +495,27 @@ def test_errors_cross_process_boundaries_whole():
         copy = pickle.loads(pickle.dumps(error))
         assert type(copy) is type(error) and str(copy) == str(error)
         assert vars(copy) == vars(error)
+
+
+def test_dataframe_types_numbers_dates_and_compact_iris(graph):
+    pandas = pytest.importorskip("pandas", reason="pandas is optional")
+    text = """SELECT ?finding ?hr ?lower ?upper ?participants ?issued ?inSheet WHERE {
+        ?finding a irg:Finding ; prov:wasDerivedFrom ?source .
+        OPTIONAL { ?finding irg:hazardRatio ?hr ; irg:ciLower ?lower ; irg:ciUpper ?upper }
+        OPTIONAL { ?finding irg:fromStudy/irg:participants ?participants }
+        OPTIONAL { ?source dcterms:issued ?issued }
+        OPTIONAL { ?finding irg:aboutIntervention/irg:inFactSheet ?inSheet }
+    }"""
+    frame = query(graph, text).to_dataframe(compact_iris=True)
+    assert str(frame["hr"].dtype) == "float64" and str(frame["lower"].dtype) == "float64"
+    assert str(frame["participants"].dtype) == "Int64" and frame["participants"].isna().any()  # gaps stay integer
+    assert str(frame["issued"].dtype).startswith("datetime64")  # years, months and a date: dates
+    years = query(graph, "SELECT ?y WHERE { ?s irg:startYear ?y }").to_dataframe()
+    assert str(years["y"].dtype) == "Int64"  # years alone: the year as a number
+    assert str(frame["inSheet"].dtype) == "boolean"
+    assert frame["finding"].str.startswith("ir:").all()
+    esprit = frame[frame["finding"] == "ir:finding-esprit-no-clinical-benefit"].iloc[0]
+    assert esprit["hr"] == pytest.approx(0.94) and esprit["participants"] == 4111
+    dated = query(graph, 'SELECT ?d WHERE { VALUES ?d { "2009-10-15"^^xsd:date } }').to_dataframe()
+    assert str(dated["d"].dtype).startswith("datetime64")
+    assert pandas.isna(query(graph, "SELECT ?x WHERE { OPTIONAL { ?x irg:nothing ?y } }").to_dataframe()["x"][0])

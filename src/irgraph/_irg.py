@@ -60,6 +60,7 @@ class IRG(DefinedNamespace):
     aboutEntity: URIRef  # about entity
     aboutIntervention: URIRef  # about intervention
     bearsOn: URIRef  # bears on
+    biolinkCategory: URIRef  # Biolink category
     broaderIntervention: URIRef  # broader intervention
     certainty: URIRef  # certainty
     certaintyAssessment: URIRef  # certainty assessment
@@ -69,6 +70,7 @@ class IRG(DefinedNamespace):
     countKind: URIRef  # count kind
     developedBy: URIRef  # developed by
     direction: URIRef  # direction
+    doiIri: URIRef  # DOI IRI
     donorSource: URIRef  # donor source
     downgradedFor: URIRef  # downgraded for
     effect: URIRef  # effect
@@ -85,7 +87,10 @@ class IRG(DefinedNamespace):
     hasOutput: URIRef  # has output
     linkBasis: URIRef  # link basis
     phase: URIRef  # phase
+    pmcidIri: URIRef  # PubMed Central IRI
+    pmidIri: URIRef  # PubMed IRI
     qualifies: URIRef  # qualifies
+    registryIri: URIRef  # registry record IRI
     restsOn: URIRef  # rests on
     route: URIRef  # route
     sampleSize: URIRef  # sample size

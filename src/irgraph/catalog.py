@@ -82,10 +82,29 @@ def saved_query(name: str) -> SavedQuery:
         raise UsageError(f"no query named {name!r}; the catalog has: {names}") from None
 
 
-def catalog_listing() -> str:
-    """The catalog as text: name, title and description of every saved query."""
-    lines = []
-    for saved in catalog().values():
+#: name patterns of the queries irgraph runs for itself: checks, counts, the dataset description, describe's helpers
+INTERNAL = re.compile(r"(-violation$|^construct-void-|^count-|^describe-|^summary-counts$)")
+
+
+def is_internal(saved: SavedQuery) -> bool:
+    """Whether a saved query is one irgraph runs for itself (a check, a count, VoID, a describe helper).
+
+    >>> is_internal(saved_query("claim-ledger")), is_internal(saved_query("count-instances-per-class"))
+    (False, True)
+    """
+    return bool(INTERNAL.search(saved.name))
+
+
+def catalog_listing(*, internal: bool = True) -> str:
+    """The catalog as text: the research questions first, then (unless ``internal=False``) irgraph's own queries."""
+    def entry(saved: SavedQuery) -> str:
         params = f"  (params: {', '.join(name for name, _ in saved.params)})" if saved.params else ""
-        lines.append(f"{saved.name}{params}\n    {saved.title}\n    {saved.description}")
-    return "\n".join(lines)
+        return f"{saved.name}{params}\n    {saved.title}\n    {saved.description}"
+
+    questions = [entry(q) for q in catalog().values() if not is_internal(q)]
+    parts = ["Research questions\n==================", *questions]
+    if internal:
+        own = [entry(q) for q in catalog().values() if is_internal(q)]
+        parts += ["", "Internal queries (quality checks, counts, dataset description, describe helpers)",
+                  "=" * 80, *own]
+    return "\n".join(parts)

@@ -18,11 +18,11 @@ from .build import OUTPUT_NAMES, write_build
 from .catalog import catalog, catalog_listing, saved_query
 from .describe import describe_entity
 from .errors import IrgraphError, LoadError, QueryTimeout, UsageError, ValidationFailed
-from .export import CONTEXT_MODES, FRAMES, export_format, export_loaded
+from .export import CONTEXT_MODES, FRAMES, export_files, export_format, export_loaded, write_folder
 from .guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, QueryLimits
 from .load import load_data
 from .query import ASK, DEFAULT_TIMEOUT, GRAPH, query_graph
-from .results import ALL_FORMATS, printable, render
+from .results import ALL_FORMATS, printable, render, to_wide_table
 from .serve import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PORT, make_server
 from .serve import DEFAULT_MAX_RESPONSE_BYTES as SERVE_MAX_BYTES
 from .serve import DEFAULT_MAX_ROWS as SERVE_MAX_ROWS
@@ -239,7 +239,9 @@ def _read_query_file(handle) -> str:
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "query_file", type=click.File("rb"), help="Read the query from a file ('-' for stdin), in UTF-8.")
 @click.option("--name", "name", help="Run a catalog query by name (see --list).")
-@click.option("--list", "list_catalog", is_flag=True, help="List the catalog: name, title, description.")
+@click.option("--list", "list_catalog", is_flag=True,
+              help="List the catalog: the research questions, then irgraph's own queries (checks, counts); name, title, description.")
+@click.option("--wide", is_flag=True, help="Table output: do not shorten long text to fit the terminal.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter; for catalog queries an entity by IRI, compact name, label or synonym. Repeatable.")
 @click.option("--format", "fmt", type=click.Choice(ALL_FORMATS), default=None,
@@ -251,7 +253,7 @@ def _read_query_file(handle) -> str:
               help="Cut the answer after this many rows (or triples), with a warning.")
 @click.option("--max-result-bytes", "max_bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
               help="Cut the answer when its terms add up to about this many bytes, with a warning.")
-def query(data, store, sparql, query_file, name, list_catalog, params, fmt, timeout, max_rows, max_bytes) -> None:
+def query(data, store, sparql, query_file, name, list_catalog, wide, params, fmt, timeout, max_rows, max_bytes) -> None:
     """Run a SPARQL query: inline, from a file, from stdin, or from the catalog by name.
 
     The project's prefixes (irg, ir, rdfs, skos, prov, dcterms, schema, obo …)
@@ -277,7 +279,9 @@ def query(data, store, sparql, query_file, name, list_catalog, params, fmt, time
     graph = load_data(data, store=store).graph
 
     def rendered(result):  # in the query's child: only what is printed comes back
-        return result.kind, result.boolean, result.truncated, render(result, fmt or ("turtle" if result.kind == GRAPH else "table"))
+        chosen = fmt or ("turtle" if result.kind == GRAPH else "table")
+        text = to_wide_table(result) if wide and chosen == "table" and result.kind != ASK else render(result, chosen)
+        return result.kind, result.boolean, result.truncated, text
 
     try:
         # isolated: a child killed at the limit is a hard stop, even while the engine parses (which holds the GIL)
@@ -465,8 +469,9 @@ viz.help = (viz.help or "").replace("{large}", f"{LARGE_GRAPH:,}")
     "-o",
     "--output",
     "output",
-    type=click.Path(dir_okay=False, path_type=str),
-    help="File to write (atomically); standard output when left out.",
+    type=click.Path(path_type=str),
+    help="File to write (atomically); standard output when left out. For kgx and kgx-jsonl: the folder to write "
+         "(replaced whole, in one step).",
 )
 @click.option(
     "--context",
@@ -480,9 +485,11 @@ viz.help = (viz.help or "").replace("{large}", f"{LARGE_GRAPH:,}")
     type=click.Choice(FRAMES),
     help="JSON-LD: one nested object per intervention with its studies, findings and sources.",
 )
+@click.option("--no-provenance", "provenance", is_flag=True, flag_value=False, default=True,
+              help="GraphML: leave out the sources and the links that say where statements come from.")
 @FOLLOW_SYMLINKS
 def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, context: str, frame: str | None,
-           follow_symlinks: bool) -> None:
+           provenance: bool, follow_symlinks: bool) -> None:
     """Write the graph in a format other tools read.
 
     Nothing is validated here (run 'irgraph validate' or 'irgraph build');
@@ -491,18 +498,32 @@ def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, cont
     \b
     Example:
       irgraph export --format jsonld --frame interventions -o interventions.jsonld
-      irgraph export --format graphml -o irgraph.graphml
+      irgraph export --format graphml --no-provenance -o irgraph.graphml
+      irgraph export --format kgx -o kgx/          # nodes.tsv, edges.tsv (Biolink)
+      irgraph export --format sssom -o irgraph.sssom.tsv
       irgraph export --format nt | sort | head
     """
-    export_format(fmt, context, frame)  # a wrong option, and a path that cannot be written, are refused before the work
+    entry = export_format(fmt, context, frame, provenance=provenance)  # wrong options and paths refused before the work
+    if entry.writes == "folder":
+        _export_folder(data, store, entry, output, follow_symlinks)
+        return
     if output:
         checked_output_file(output, follow_symlinks=follow_symlinks)
-    text = export_loaded(load_data(data, store=store), fmt, context=context, frame=frame)
+    text = export_loaded(load_data(data, store=store), fmt, context=context, frame=frame, provenance=provenance)
     if output:
         written = write_atomic(output, text, follow_symlinks=follow_symlinks)
         echo(f"wrote {written}", err=True)
     else:
         echo(text, nl=False, machine=True)
+
+
+def _export_folder(data, store, entry, output: str | None, follow_symlinks: bool) -> None:
+    """``export`` of a format that writes a folder (KGX): the folder is checked first, then replaced whole."""
+    if not output:
+        raise UsageError(f"--format {entry.name} writes a folder ({', '.join(entry.files)}): give -o FOLDER")
+    checked_output_folder(output, entry.files, follow_symlinks=follow_symlinks)
+    written = write_folder(output, export_files(load_data(data, store=store), entry.name), follow_symlinks=follow_symlinks)
+    click.echo("wrote " + ", ".join(str(path) for path in written), err=True)
 
 
 @main.command()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ from .network import to_networkx
 from .resources import data_dir, ontology_file
 from .store import DEFAULT_STORE, ox_triples, parse_store, sorted_triples
 from .vocab import IRG, RDF_TYPE, XSD, file_scoped, labels_from, triple_key
+from .writes import checked_output_folder, cleanup_on_signals, remove_leftovers, replace_folder, staging_folder, write_file
 
 _XSD = str(XSD)
 #: Graph names of the bundled files in N-Quads: this base plus the file's
@@ -406,7 +408,7 @@ _NMTOKEN = re.compile(r"^[\w.:-]+$")
 _HAS_APPROACH = compact(IRG.hasApproach)
 
 
-def to_graphml(graph: Graph) -> str:
+def to_graphml(graph: Graph, *, provenance: bool = True) -> str:
     """GraphML of the projection, for Gephi and Cytoscape; deterministic.
 
     Node ids are compact names (``ir:il-2``), or ``n1``, ``n2``… where a
@@ -415,7 +417,10 @@ def to_graphml(graph: Graph) -> str:
     node's ``irg:hasApproach`` values; only on nodes that have one) and
     ``iri``. Edge attributes: ``label``
     (the relation's label, e.g. ``has approach``), ``relation`` (compact name)
-    and ``predicate`` (IRI); edge ids ``e0``, ``e1``…. Every attribute is one
+    ``predicate`` (IRI) and ``provenance`` (``true`` for a link that says
+    where a statement comes from, so that a tool can filter them out;
+    ``provenance=False`` leaves them out, with the sources, as
+    :func:`~irgraph.network.to_networkx` does); edge ids ``e0``, ``e1``…. Every attribute is one
     text value: several values are sorted and joined with ``"; "`` (an
     intervention with two approaches), because GraphML and the tools that
     read it have no list type. Literal values other than labels are left out:
@@ -427,7 +432,7 @@ def to_graphml(graph: Graph) -> str:
     >>> '<node id="ir:dermavir">' in text and "therapeutic vaccination" in text
     True
     """
-    network = to_networkx(graph)
+    network = to_networkx(graph, provenance=provenance)
     labels = {node: data["label"] for node, data in network.nodes(data=True)}
     class_labels = labels_from(ox_triples(graph))
     approaches: dict[str, list[str]] = defaultdict(list)
@@ -454,13 +459,14 @@ def to_graphml(graph: Graph) -> str:
         out.add_node(ids[node], **attrs)
     edges = sorted(network.edges(data=True), key=lambda e: (ids[e[0]], e[2]["predicate"], ids[e[1]]))
     for index, (u, v, data) in enumerate(edges):
-        out.add_edge(ids[u], ids[v], key=f"e{index}", label=data["label"], relation=data["relation"], predicate=data["predicate"])
+        out.add_edge(ids[u], ids[v], key=f"e{index}", label=data["label"], relation=data["relation"], predicate=data["predicate"],
+                     provenance=data["provenance"])
     buffer = io.BytesIO()
     nx.write_graphml(out, buffer, encoding="utf-8", prettyprint=True)
     return buffer.getvalue().decode("utf-8")
 
 
-def export_format(fmt: str, context: str = "embed", frame: str | None = None) -> Format:
+def export_format(fmt: str, context: str = "embed", frame: str | None = None, *, provenance: bool = True) -> Format:
     """The export format ``fmt`` of :mod:`irgraph.formats`, after the checks of its options.
 
     Raises :class:`~irgraph.errors.UsageError` for an unknown format or an
@@ -475,6 +481,9 @@ def export_format(fmt: str, context: str = "embed", frame: str | None = None) ->
     if (context != "embed" or frame is not None) and "context" not in entry.options:
         takers = ", ".join(f.name for f in formats.formats_for(formats.GRAPH) if "context" in f.options)
         raise UsageError(f"--context and --frame apply to --format {takers} only")
+    if not provenance and "provenance" not in entry.options:
+        takers = ", ".join(f.name for f in formats.formats_for(formats.GRAPH) if "provenance" in f.options)
+        raise UsageError(f"--no-provenance applies to --format {takers} only (the RDF formats keep every triple)")
     if frame is not None and frame not in FRAMES:
         raise UsageError(f"unknown frame {frame!r}; choose one of: {', '.join(FRAMES)}")
     if context not in CONTEXT_MODES:
@@ -482,14 +491,31 @@ def export_format(fmt: str, context: str = "embed", frame: str | None = None) ->
     return entry
 
 
-def export_loaded(loaded: LoadedGraph, fmt: str = "jsonld", *, context: str = "embed", frame: str | None = None) -> str:
+def _write(entry: Format, loaded: LoadedGraph, given: dict):
+    """What ``entry``'s writer makes of ``loaded``, with the options it takes."""
+    if entry.reads == "files":
+        if not loaded.paths:
+            raise UsageError(
+                f"--format {entry.name} names one graph per input file, and the store {loaded.store} does not record "
+                "which file each triple came from; export it with --format nt or turtle, "
+                "or export N-Quads from the files themselves (leave out --store)"
+            )
+        return entry.write(loaded.paths)
+    return entry.write(loaded.graph, **{name: given[name] for name in entry.options})
+
+
+def export_loaded(loaded: LoadedGraph, fmt: str = "jsonld", *, context: str = "embed", frame: str | None = None,
+                  provenance: bool = True) -> str:
     """A loaded graph (what :func:`irgraph.load_data` returns) in one of the export formats, as text.
 
     The formats are those of :mod:`irgraph.formats` that write a whole
     graph: ``jsonld``, ``turtle``, ``nt``, ``nq`` (one named graph per input
-    file, see :func:`to_nquads`) and ``graphml`` (the property-graph
-    projection, see :func:`to_graphml`). ``context`` and ``frame`` apply to
-    JSON-LD only. ``nq`` needs the files, and so a graph loaded in memory (a
+    file, see :func:`to_nquads`), ``graphml`` (the property-graph
+    projection, see :func:`to_graphml`) and ``sssom`` (the mappings, see
+    :func:`irgraph.mappings.to_sssom`); the formats that write a folder
+    (``kgx``, ``kgx-jsonl``) are :func:`export_files`' to write. ``context``
+    and ``frame`` apply to JSON-LD only, ``provenance=False`` to GraphML
+    only. ``nq`` needs the files, and so a graph loaded in memory (a
     persistent or remote store keeps no record of which file a triple came
     from): otherwise a :class:`~irgraph.errors.UsageError`, as for an
     unknown format or an option that does not apply.
@@ -498,17 +524,48 @@ def export_loaded(loaded: LoadedGraph, fmt: str = "jsonld", *, context: str = "e
     >>> export_loaded(load_data(), "nt") == to_ntriples(load_data().graph)
     True
     """
-    entry = export_format(fmt, context, frame)
-    if entry.reads == "files":
-        if not loaded.paths:
-            raise UsageError(
-                f"--format {fmt} names one graph per input file, and the store {loaded.store} does not record "
-                "which file each triple came from; export it with --format nt or turtle, "
-                "or export N-Quads from the files themselves (leave out --store)"
-            )
-        return entry.write(loaded.paths)
-    options = {"context": context, "frame": frame} if entry.options else {}
-    return entry.write(loaded.graph, **options)
+    entry = export_format(fmt, context, frame, provenance=provenance)
+    if entry.writes == "folder":
+        raise UsageError(f"--format {fmt} writes a folder ({', '.join(entry.files)}): give -o FOLDER "
+                         "(in Python: irgraph.export.export_files)")
+    return _write(entry, loaded, {"context": context, "frame": frame, "provenance": provenance})
+
+
+def export_files(loaded: LoadedGraph, fmt: str) -> dict[str, str]:
+    """The files of a folder format (``kgx``: ``nodes.tsv`` and ``edges.tsv``; ``kgx-jsonl``), name -> text.
+
+    A format that writes one file gives ``{"irgraph" + suffix: text}``.
+    Write them with :func:`write_folder`.
+
+    >>> from irgraph import load_data
+    >>> sorted(export_files(load_data(), "kgx"))
+    ['edges.tsv', 'metadata.json', 'nodes.tsv']
+    """
+    entry = export_format(fmt)
+    if entry.writes == "folder":
+        return _write(entry, loaded, {})
+    return {f"irgraph{entry.suffix}": _write(entry, loaded, {"context": "embed", "frame": None, "provenance": True})}
+
+
+def write_folder(folder: str | Path, outputs: dict[str, str], *, follow_symlinks: bool = False) -> list[Path]:
+    """Write ``outputs`` (file name -> text) as ``folder``, which takes the old folder's place in one step.
+
+    The folder may be new, empty, or hold only files of these names (it is
+    replaced whole): anything else in it is refused with
+    :class:`~irgraph.errors.WriteError` before anything is written, as
+    ``irgraph build`` refuses it (see :mod:`irgraph.writes`).
+    """
+    target = checked_output_folder(folder, outputs, follow_symlinks=follow_symlinks)
+    remove_leftovers(target)
+    with cleanup_on_signals():
+        staging = staging_folder(target)
+        try:
+            for name, text in sorted(outputs.items()):
+                write_file(staging / name, text.encode("utf-8"))
+            replace_folder(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return [Path(folder) / name for name in sorted(outputs)]
 
 
 def export_graph(
@@ -518,6 +575,7 @@ def export_graph(
     store: str = DEFAULT_STORE,
     context: str = "embed",
     frame: str | None = None,
+    provenance: bool = True,
 ) -> str:
     """Load the ontology, bundled data and ``extra_data`` from ``store``, and :func:`export_loaded` them.
 
@@ -529,8 +587,8 @@ def export_graph(
     >>> export_graph("turtle") == to_turtle(__import__("irgraph").load_graph())
     True
     """
-    export_format(fmt, context, frame)
+    export_format(fmt, context, frame, provenance=provenance)
     spec = parse_store(store)
     if formats.get(fmt).reads == "files" and spec.in_memory:  # the files are all it needs
         return formats.get(fmt).write(input_files(extra_data))
-    return export_loaded(load_data(extra_data, store=spec), fmt, context=context, frame=frame)
+    return export_loaded(load_data(extra_data, store=spec), fmt, context=context, frame=frame, provenance=provenance)

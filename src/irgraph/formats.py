@@ -56,13 +56,17 @@ class Format:
     options: tuple[str, ...] = ()
     #: other media types a client may ask for that mean this format (``application/json``)
     also_accepted: tuple[str, ...] = field(default=())
+    #: ``text`` (one file, or standard output) or ``folder`` (``writer`` returns file name -> text)
+    writes: str = "text"
+    #: the files a ``folder`` format writes
+    files: tuple[str, ...] = ()
 
     def can(self, kind: str) -> bool:
         """Whether this format serialises ``kind`` (``graph``, ``construct``, ``select`` or ``ask``)."""
         return kind in self.serialises
 
-    def write(self, source, **options) -> str:
-        """Write ``source`` (a graph, or the input files) with this format's writer."""
+    def write(self, source, **options) -> Any:
+        """Write ``source`` (a graph, or the input files) with this format's writer (text, or file name -> text)."""
         return _resolve(self.writer, self.name)(source, **options)
 
     def write_result(self, result) -> str:
@@ -100,7 +104,13 @@ FORMATS: tuple[Format, ...] = (
     Format("nq", "N-Quads, one graph per input file", "application/n-quads", ".nq", frozenset({GRAPH}),
            writer="irgraph.export:to_nquads", reads="files"),
     Format("graphml", "GraphML (Gephi, Cytoscape)", "application/graphml+xml", ".graphml", frozenset({GRAPH}),
-           writer="irgraph.export:to_graphml"),
+           writer="irgraph.export:to_graphml", options=("provenance",)),
+    Format("kgx", "KGX TSV, Biolink: a folder with nodes.tsv and edges.tsv", None, None, frozenset({GRAPH}),
+           writer="irgraph.kgx:to_kgx_tsv", writes="folder", files=("nodes.tsv", "edges.tsv", "metadata.json")),
+    Format("kgx-jsonl", "KGX JSON Lines, Biolink: a folder with nodes.jsonl and edges.jsonl", None, None,
+           frozenset({GRAPH}), writer="irgraph.kgx:to_kgx_jsonl", writes="folder", files=("nodes.jsonl", "edges.jsonl", "metadata.json")),
+    Format("sssom", "SSSOM TSV: every mapping, with its metadata", "text/tab-separated-values", ".sssom.tsv",
+           frozenset({GRAPH}), writer="irgraph.mappings:to_sssom"),
     Format("html", "the explorer page", "text/html", ".html", frozenset(), writer="irgraph.visualize:to_html"),
 )
 _BY_NAME = {f.name: f for f in FORMATS}
@@ -123,7 +133,7 @@ def names(*kinds: str) -> tuple[str, ...]:
     """The names of :func:`formats_for` ``kinds``.
 
     >>> names(GRAPH)
-    ('jsonld', 'turtle', 'nt', 'nq', 'graphml')
+    ('jsonld', 'turtle', 'nt', 'nq', 'graphml', 'kgx', 'kgx-jsonl', 'sssom')
     """
     return tuple(f.name for f in formats_for(*kinds))
 

@@ -68,6 +68,14 @@ BOOKKEEPING_RELATIONS = frozenset(
     compact(term)
     for term in (PROV.wasDerivedFrom, RDFS.seeAlso, SKOS.inScheme, SKOS.topConceptOf, SKOS.hasTopConcept)
 )
+#: links that say where a statement comes from or whose judgement it is:
+#: left out by ``to_networkx(provenance=False)`` and marked ``provenance`` in GraphML
+PROVENANCE_RELATIONS = frozenset(
+    compact(term)
+    for term in (PROV.wasDerivedFrom, PROV.qualifiedDerivation, PROV.wasAttributedTo, PROV.entity, RDFS.seeAlso)
+)
+#: the nodes left out with them: sources and the derivations that pair a source with its section
+PROVENANCE_CLASSES = frozenset(compact(term) for term in (IRG.Source, PROV.Derivation))
 #: nodes left out with them: sources, concept schemes and controlled values
 BOOKKEEPING_CLASSES = frozenset(
     compact(term)
@@ -136,8 +144,15 @@ def _values_and_links(triples, entities: set[str]) -> tuple[dict[str, dict[str, 
     return values, edges
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+def to_networkx(graph: Graph, *, provenance: bool = True) -> nx.MultiDiGraph:
     """Project ``graph`` onto a networkx ``MultiDiGraph`` (the module docstring lists the choices).
+
+    ``provenance=False`` leaves out the sources, the derivations that pair
+    them with sections, every provenance link (:data:`PROVENANCE_RELATIONS`)
+    and the nodes only those links connected (the curators, to whom
+    judgements are attributed), so that centrality and shortest paths speak
+    of the research rather than of the fact sheet most things come from.
+    Each edge has ``provenance`` (True for a provenance link) either way.
 
     >>> from irgraph import load_graph
     >>> g = to_networkx(load_graph())
@@ -145,6 +160,8 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     'IL-2'
     >>> g.nodes["https://w3id.org/irgraph/id/study-esprit"]["irg:participants"]
     4111
+    >>> "https://w3id.org/irgraph/id/source-fact-sheet-immune-restoration-overview" in to_networkx(load_graph(), provenance=False)
+    False
     """
     triples = ox_triples(graph)
     types, superclasses = _types(triples)
@@ -164,10 +181,18 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
         network.add_node(node, **attrs)
     for subject, obj, predicate in sorted(edges):
         relation = compact(predicate)
-        network.add_edge(
-            subject, obj, key=predicate, predicate=predicate, relation=relation, label=labels.get(predicate, relation)
-        )
-    return network
+        network.add_edge(subject, obj, key=predicate, predicate=predicate, relation=relation,
+                         label=labels.get(predicate, relation), provenance=relation in PROVENANCE_RELATIONS)
+    return network if provenance else without_provenance(network)
+
+
+def without_provenance(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of a projection without sources, derivations, provenance links and the nodes only they connected."""
+    kept = network.copy()
+    kept.remove_edges_from([(u, v, k) for u, v, k, data in network.edges(keys=True, data=True) if data["provenance"]])
+    kept.remove_nodes_from([n for n, data in network.nodes(data=True) if data.get("class") in PROVENANCE_CLASSES])
+    kept.remove_nodes_from([n for n in list(kept) if kept.degree(n) == 0 and network.degree(n) > 0])
+    return kept
 
 
 def explanation_view(network: nx.MultiDiGraph, *, all_links: bool = False) -> nx.Graph:

@@ -26,6 +26,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pyoxigraph as ox
@@ -85,16 +86,20 @@ class QueryResult:
         return [str(row[variable]) if variable in row else "" for row in self.rows]
 
     def as_dicts(self) -> list[dict[str, str | int | float | bool | None]]:
-        """Rows with plain Python values: IRIs as strings, literals as numbers, booleans or text."""
+        """Rows with plain Python values: IRIs as strings, literals as numbers (decimals as floats), booleans or text."""
         return [{var: _python(row.get(var)) for var in self.variables} for row in self.rows]
 
-    def to_dataframe(self):
-        """A pandas DataFrame of the rows (pandas is optional: install it to use this)."""
-        try:
-            import pandas
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise UsageError("to_dataframe() needs pandas: pip install pandas") from None
-        return pandas.DataFrame(self.as_dicts(), columns=self.variables)
+    def to_dataframe(self, *, compact_iris: bool = False):
+        """A pandas DataFrame of the rows, each column typed from its RDF datatypes (pandas is optional).
+
+        Integers are ``Int64`` (gaps stay ``<NA>``), decimals and doubles
+        ``float64``, dates ``datetime64``, years (``xsd:gYear``) ``Int64``;
+        ``compact_iris=True`` gives IRIs as compact names (``ir:il-2``). See
+        :mod:`irgraph.dataframes`.
+        """
+        from .dataframes import to_dataframe
+
+        return to_dataframe(self.variables, self.rows, compact_iris=compact_iris)
 
     def graph(self) -> Graph:
         """The triples of a CONSTRUCT or DESCRIBE result as an rdflib graph."""
@@ -123,6 +128,8 @@ def _python(term):
         return None
     if isinstance(term, Literal):
         value = term.toPython()
+        if isinstance(value, Decimal):  # for analysis; the RDF exports keep the exact digits
+            return float(value)
         return value if isinstance(value, (bool, int, float, str)) else str(term)
     return str(term)
 

@@ -12,6 +12,7 @@ result writers it names.
 from __future__ import annotations
 
 import re
+import sys
 
 from . import formats
 from .errors import UsageError
@@ -79,8 +80,25 @@ def to_tsv(result: QueryResult) -> str:
 
 
 def to_text_table(result: QueryResult) -> str:
-    """The ``table`` format: :func:`to_table` with its defaults."""
-    return to_table(result)
+    """The ``table`` format: :func:`to_table`, long cells shortened to fit the terminal's width."""
+    return to_table(result, width=cell_width(len(result.variables)))
+
+
+def cell_width(columns: int, terminal: int | None = None) -> int:
+    """How wide a cell may be for ``columns`` columns to fit the terminal (``COLUMNS``), at least 12 and at most 60.
+
+    >>> cell_width(2, terminal=80), cell_width(10, terminal=80), cell_width(1, terminal=300)
+    (39, 12, 60)
+    """
+    import shutil
+
+    total = terminal or shutil.get_terminal_size((120, 24)).columns
+    return max(12, min(60, (total - 2 * max(columns - 1, 0)) // max(columns, 1)))
+
+
+def to_wide_table(result: QueryResult) -> str:
+    """The table with nothing shortened (``irgraph query --wide``)."""
+    return to_table(result, width=sys.maxsize)
 
 
 def to_markdown(result: QueryResult) -> str:

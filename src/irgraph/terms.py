@@ -8,6 +8,7 @@ than one entity matches, the error lists the closest names.
 from __future__ import annotations
 
 import difflib
+import re
 
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
@@ -61,13 +62,35 @@ def _type(graph: Graph, node) -> str:
     return ", ".join(types) or "untyped"
 
 
+def _words(text: str) -> list[str]:
+    """The words of a name, lower-cased: ``Hollis-Eden`` -> ``['hollis', 'eden']``."""
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def close_names(graph: Graph, text: str, limit: int = 8) -> list[str]:
+    """Names in the graph close to ``text``: containing it, containing all its words, or spelt alike.
+
+    >>> from irgraph import load_graph
+    >>> "hollis-eden pharmaceuticals" in close_names(load_graph(), "Hollis Eden")
+    True
+    """
+    by_name = names(graph)
+    wanted = text.strip().lower()
+    words = _words(text)
+    shortest = sorted(by_name, key=lambda name: (len(name), name))  # entities' names before findings' sentences
+    found = [name for name in shortest if wanted and wanted in name]
+    found += [name for name in shortest if words and set(words) <= set(_words(name)) and name not in found]
+    found += [name for name in difflib.get_close_matches(wanted, list(by_name), n=5, cutoff=0.6) if name not in found]
+    return found[:limit]
+
+
 def _suggest(graph: Graph, text: str) -> str:
     by_name = names(graph)
-    close = difflib.get_close_matches(text.lower(), list(by_name), n=5, cutoff=0.6)
+    close = close_names(graph, text)
     if not close:
         return "; try a label, a synonym or a compact name such as ir:il-2"
     shown = []
     for name in close:
         for node in sorted(by_name[name], key=str):
             shown.append(f"{name!r} = {compact(str(node))}")
-    return "; did you mean: " + ", ".join(shown[:5]) + "?"
+    return "; did you mean: " + ", ".join(shown[:8]) + "?"
