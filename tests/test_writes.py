@@ -7,6 +7,7 @@ look at what a reader would see. Nothing waits on the clock.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -312,3 +313,64 @@ def test_the_library_raises_write_error(tmp_path):
         irgraph.write_atomic(tmp_path, "text")
     with pytest.raises(WriteError, match="is a device"):
         irgraph.run_build("/dev/null")
+
+
+# --- a full disk: exit 2 naming the file, the old set kept, nothing left behind ------------------
+
+
+def test_a_full_disk_during_build_is_exit_2_naming_the_file(invoke, tmp_path, two_builds, monkeypatch):
+    """``write(2)`` failing with ENOSPC part-way through an output, as on a full file system."""
+    old, _new = two_builds
+    out = tmp_path / "out"
+    _lay(out, old)
+    real_write = os.write
+
+    def write(descriptor, data):
+        if ".out.new-" in os.readlink(f"/proc/self/fd/{descriptor}") and len(data) > 4096:
+            real_write(descriptor, bytes(data[:4096]))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(descriptor, data)
+
+    monkeypatch.setattr(os, "write", write)
+    result = invoke("build", "--out", out, "--data", FIXTURES / "valid")
+    assert result.exit_code == 2, result.output
+    assert f"{out}/irgraph.ttl: cannot be written: No space left on device; {out} was left as it was" in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert snapshot(out) == old and beside(out) == []
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """A function mounting a small file system of ``size`` at a new folder (root only); unmounted afterwards."""
+    mounted: list[Path] = []
+
+    def mount(name: str, size: str) -> Path:
+        if os.geteuid() != 0:
+            pytest.skip("mounting a small file system needs root")
+        folder = tmp_path / name
+        folder.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            pytest.skip(f"mount does not work here: {done.stderr.strip()}")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in mounted:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_build_on_a_real_full_file_system_is_exit_2_and_leaves_nothing(invoke, tmpfs, two_builds):
+    """The attack: a 200 KB tmpfs (the outputs need 2.7 MB); then one with room for the old set and half another."""
+    tiny = tmpfs("tiny", "200k")
+    result = invoke("build", "--out", tiny / "b")
+    assert result.exit_code == 2, result.output
+    assert f"{tiny}/b/irgraph." in result.output and "No space left on device" in result.output
+    assert "internal error" not in result.output and os.listdir(tiny) == []
+    old, _new = two_builds
+    half = tmpfs("half", str(sum(map(len, old.values())) * 3 // 2))
+    _lay(half / "out", old)
+    result = invoke("build", "--out", half / "out", "--data", FIXTURES / "valid")
+    assert result.exit_code == 2 and "No space left on device" in result.output, result.output
+    assert snapshot(half / "out") == old and beside(half / "out") == []

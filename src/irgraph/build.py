@@ -10,6 +10,7 @@ previous files as they were.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 from . import formats
 from .deprecation import callable_module
 from .describe_dataset import to_void
-from .errors import IrgraphError, ValidationFailed
+from .errors import IrgraphError, ValidationFailed, WriteError
 from .load import LoadedGraph, load_data
 from .processes import can_fork, in_child
 from .query import WHOLE_ANSWER, run_saved_query
@@ -96,7 +97,8 @@ def write_outputs(out: Path, outputs: dict[str, str]) -> list[Path]:
 
     The files go into ``.OUT.new-PID-XXXX`` beside ``out``, are flushed to disk,
     and that folder is exchanged with ``out``; the old one is removed
-    afterwards. On an error, SIGTERM or Ctrl-C the new folder is removed and
+    afterwards. On an error (a full disk too: :class:`~irgraph.errors.WriteError`
+    names the file), SIGTERM or Ctrl-C the new folder is removed and
     ``out`` stays as it was; what a process killed outright leaves is
     removed by the next build (:func:`irgraph.writes.remove_leftovers`).
     """
@@ -106,7 +108,11 @@ def write_outputs(out: Path, outputs: dict[str, str]) -> list[Path]:
         staging = staging_folder(out)
         try:
             for name, text in outputs.items():
-                write_file(staging / name, text.encode("utf-8"))
+                try:
+                    write_file(staging / name, text.encode("utf-8"))
+                except OSError as error:
+                    kept = f"{out} was left as it was" if os.path.isdir(out) else "nothing was left behind"
+                    raise WriteError(f"{out / name}: cannot be written: {error.strerror}; {kept}") from None
             replace_folder(staging, out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

@@ -307,13 +307,21 @@ def replace_folder(new: Path, target: Path) -> None:
     _fsync_folder(target.parent)
 
 
+def _write_all(descriptor: int, data: bytes) -> None:
+    """Write all of ``data`` to the open file ``descriptor`` and flush it to disk (errors as ``OSError``)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view):]
+    os.fsync(descriptor)
+
+
 def write_file(path: Path, data: bytes) -> None:
-    """Create ``path`` (which must not exist), write ``data`` and flush it to disk."""
+    """Create ``path`` (which must not exist), write ``data`` and flush it to disk; ``OSError`` when that fails."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        _write_all(descriptor, data)
+    finally:
+        os.close(descriptor)
 
 
 def write_atomic(path: str | Path, content: str | bytes, *, follow_symlinks: bool = False) -> Path:
@@ -344,11 +352,11 @@ def write_atomic(path: str | Path, content: str | bytes, *, follow_symlinks: boo
             # mkstemp creates the file readable by its owner only; give it the usual mode
             umask = os.umask(0)
             os.umask(umask)
-            os.fchmod(descriptor, 0o666 & ~umask)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            try:
+                os.fchmod(descriptor, 0o666 & ~umask)
+                _write_all(descriptor, data)
+            finally:
+                os.close(descriptor)
             checked_output_file(path)  # still a file or nothing: not swapped for a device meanwhile
             os.replace(tmp, path)
         except OSError as error:
