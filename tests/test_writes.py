@@ -315,6 +315,93 @@ def test_the_library_raises_write_error(tmp_path):
         irgraph.run_build("/dev/null")
 
 
+# --- a file put into the output folder while build writes: kept, and the build refused ------------
+
+build_module = sys.modules["irgraph.build"]
+
+
+def _adding_while_writing(monkeypatch, out: Path, name: str = "notes.txt") -> None:
+    """Put ``name`` into ``out`` while the build writes its staging folder (after its last check), as in the attack."""
+    real_write = build_module.write_file
+
+    def write_file(path, data):
+        real_write(path, data)
+        if path.name == "irgraph.html":
+            (out / name).write_text("my notes\n")
+
+    monkeypatch.setattr(build_module, "write_file", write_file)
+
+
+@pytest.mark.parametrize("exchange", ["atomic exchange", "two renames"])
+def test_a_file_added_while_build_writes_is_kept_and_the_build_refused(invoke, tmp_path, two_builds, monkeypatch, exchange):
+    old, _new = two_builds
+    out = tmp_path / "out"
+    _lay(out, old)
+    if exchange == "two renames":
+        monkeypatch.setattr(writes, "_exchange", lambda first, second: False)
+    _adding_while_writing(monkeypatch, out)
+    result = invoke("build", "--out", out, "--data", FIXTURES / "valid")
+    assert result.exit_code == 2, result.output
+    assert "holds files irgraph did not write (notes.txt, added while irgraph was writing)" in result.output
+    assert "nothing was written" in result.output and "Traceback" not in result.output
+    assert snapshot(out) == {**old, "notes.txt": b"my notes\n"} and beside(out) == []
+
+
+def test_files_added_before_and_after_the_swap_are_both_kept(tmp_path, two_builds, monkeypatch):
+    """One file lands in the old folder (swapped out), one in the new (swapped in): both end up in the folder."""
+    old, new = two_builds
+    out = tmp_path / "out"
+    _lay(out, old)
+    real_exchange, swaps = writes._exchange, []
+
+    def exchange(first, second):
+        if not swaps:
+            (out / "before.txt").write_text("before")
+        done = real_exchange(first, second)
+        if not swaps:
+            (out / "after.txt").write_text("after")
+        swaps.append(second)
+        return done
+
+    monkeypatch.setattr(writes, "_exchange", exchange)
+    with pytest.raises(WriteError, match=r"\(before.txt, added while irgraph was writing\)"):
+        write_outputs(out, {name: new[name].decode("utf-8") for name in OUTPUT_NAMES})
+    assert len(swaps) == 2  # there and back: a reader saw the complete old set, then the new one, then the old one
+    assert snapshot(out) == {**old, "before.txt": b"before", "after.txt": b"after"} and beside(out) == []
+
+
+def test_a_file_added_to_the_old_folder_while_it_is_removed_is_moved_back(tmp_path, two_builds, monkeypatch):
+    """Someone whose shell stands in the old folder writes a file there after the last check: it is not deleted."""
+    old, new = two_builds
+    out = tmp_path / "out"
+    _lay(out, old)
+    real_discard = writes.discard_folder
+
+    def discard(folder, owned, *, keep_in):
+        if folder.exists() and (folder / "irgraph.ttl").read_bytes() == old["irgraph.ttl"]:
+            (folder / "late.txt").write_text("late")
+        return real_discard(folder, owned, keep_in=keep_in)
+
+    monkeypatch.setattr(writes, "discard_folder", discard)
+    with pytest.raises(WriteError, match=r"the new outputs were written; late\.txt moved back beside them"):
+        write_outputs(out, {name: new[name].decode("utf-8") for name in OUTPUT_NAMES})
+    assert snapshot(out) == {**new, "late.txt": b"late"} and beside(out) == []
+
+
+def test_what_a_killed_build_swapped_out_with_someones_file_comes_back(tmp_path, two_builds):
+    """A build killed right after the swap leaves the old set, with the file added meanwhile: the next build keeps it."""
+    old, new = two_builds
+    out = tmp_path / "out"
+    _lay(out, new)
+    dead = subprocess.Popen([sys.executable, "-c", ""])
+    dead.wait()
+    leftover = tmp_path / f".out.new-{dead.pid}-abc"
+    _lay(leftover, {**old, "notes.txt": b"my notes\n"})
+    with pytest.raises(WriteError, match=r"holds files irgraph did not write \(notes.txt\)"):
+        write_outputs(out, {name: new[name].decode("utf-8") for name in OUTPUT_NAMES})
+    assert snapshot(out) == {**new, "notes.txt": b"my notes\n"} and beside(out) == []
+
+
 # --- a full disk: exit 2 naming the file, the old set kept, nothing left behind ------------------
 
 
