@@ -461,3 +461,17 @@ def test_build_on_a_real_full_file_system_is_exit_2_and_leaves_nothing(invoke, t
     result = invoke("build", "--out", half / "out", "--data", FIXTURES / "valid")
     assert result.exit_code == 2 and "No space left on device" in result.output, result.output
     assert snapshot(half / "out") == old and beside(half / "out") == []
+
+
+# --- a symbolic link that leads round in a loop ----------------------------------------------------
+
+
+def test_a_link_loop_with_follow_symlinks_says_it_is_a_loop(invoke, tmp_path):
+    (tmp_path / "loop").symlink_to("loop")
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    for args in (("export", "--format", "nt", "-o", tmp_path / "loop"), ("export", "-o", tmp_path / "a"),
+                 ("viz", "-o", tmp_path / "b"), ("build", "--out", tmp_path / "loop")):
+        message = _refused(invoke, *args, "--follow-symlinks")
+        assert "leads round in a loop" in message and "pass --follow-symlinks" not in message, message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "loop"]

@@ -67,13 +67,19 @@ def _lstat(path: Path) -> os.stat_result | None:
 
 
 def _followed(path: Path, follow_symlinks: bool, option: str) -> Path:
-    """``path`` itself, or where its link points when following links was asked for."""
+    """Where the link ``path`` leads when following links was asked for (a path that is not a link)."""
     if not follow_symlinks:
         raise WriteError(
             f"{path} is a symbolic link (to {os.readlink(path)}); irgraph does not write through links "
             f"unless asked: pass {option}, or give the link's target"
         )
-    return Path(os.path.realpath(path))
+    target = Path(os.path.realpath(path))
+    if os.path.islink(target):  # realpath stops where links lead round in a loop
+        raise WriteError(
+            f"{path} is a symbolic link that leads round in a loop (through {target}), so it leads to no file "
+            "to write even with " + option + "; give the path of a file, or mend the link"
+        )
+    return target
 
 
 def _check_parent(path: Path) -> None:
