@@ -252,3 +252,22 @@ def test_export_reads_a_filled_store_in_every_format_but_nq(invoke, tmp_path, da
         assert from_store.exit_code == 0, from_store.output
         assert "only-in-the-store" in from_store.stdout, fmt
         assert from_store.stdout == invoke("export", "--format", fmt, "--data", folder).stdout, fmt
+
+
+# --- escaped quotes and hashes in prefixed names: the limit checks read past them -----------------
+
+
+def test_100k_nested_lists_after_an_escaped_hash_in_a_name_are_refused(invoke, data):
+    """The attack: ``ex:a\\#`` (a legal name) once made the check read the rest of the line as a comment."""
+    depth = 100_000
+    folder = data("deep.ttl", EX + "ex:s ex:p ex:a\\#, " + "(" * depth + "1" + ")" * depth + " .\n")
+    for args in (("validate",), ("build", "--out", folder.parent / "out"), ("export", "--format", "nt")):
+        _clear_load_error(invoke(*args, "--data", folder), "deep.ttl:2:275", f"more than {DEFAULT_MAX_NESTING} levels deep")
+    _clear_load_error(invoke("diff", folder, folder), "deep.ttl:2:275", "levels deep")
+    assert not (folder.parent / "out").exists()
+
+
+def test_a_20_mb_literal_after_an_escaped_quote_in_a_name_is_refused_with_its_line(invoke, data):
+    """The attack: after ``ex:a\\'`` the check took the literal's own ``'`` for the end of a string."""
+    folder = data("big.ttl", EX + "ex:s ex:p ex:a\\', \"" + "A" * 10_000_000 + "'" + "B" * 10_000_000 + '" .\n')
+    _clear_load_error(invoke("validate", "--data", folder), "big.ttl:2:19", "a term of 19.1 MiB starts here")

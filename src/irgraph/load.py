@@ -33,7 +33,7 @@ from rdflib import Graph
 
 from .deprecation import callable_module
 from .errors import LoadError, UsageError, WriteError
-from .limits import too_deep, too_long
+from .limits import MAX_TERM_BYTES, check_text, too_long
 from .namespaces import CONTEXT_IRI, bundled_context, prefixes
 from .report import ERROR, Problem, Report
 from .resources import data_dir, ontology_file
@@ -351,10 +351,10 @@ def _parse_error(
 _NESTED_SYNTAX = {ox.RdfFormat.TURTLE: "turtle", ox.RdfFormat.TRIG: "turtle", ox.RdfFormat.JSON_LD: "json"}
 
 
-def _check_nesting(path: Path) -> None:
-    """Refuse a file whose structures nest deeper than the limit (:mod:`irgraph.limits`), naming the line."""
+def _check_text(path: Path) -> None:
+    """Refuse a file no parser may be given (:func:`irgraph.limits.check_text`: deep nesting), naming the line."""
     syntax = _NESTED_SYNTAX.get(FORMATS[path.suffix.lower()])
-    excess = too_deep(path, syntax) if syntax else None
+    excess = check_text(path, syntax) if syntax else None
     if excess is not None:
         raise _parse_error(path, excess.message, excess.line, excess.column, hint=excess.hint)
 
@@ -375,7 +375,10 @@ def _reading(path: Path, outcome: str = ""):
         syntax = "json" if FORMATS[path.suffix.lower()] == ox.RdfFormat.JSON_LD else "turtle"
         excess = too_long(path, syntax)
         if excess is None:
-            raise
+            raise _parse_error(
+                path, f"the parser ran out of memory reading the file (its buffer holds {MAX_TERM_BYTES // (1024 * 1024)} "
+                f"MiB: a term longer than that?){outcome}", hint="split long terms and large files; nothing was loaded",
+            ) from None
         raise _parse_error(path, excess.message + outcome, excess.line, excess.column, hint=excess.hint) from None
     except (OSError, UnicodeDecodeError) as error:
         raise _parse_error(path, f"cannot read the file: {error}{outcome}") from None
@@ -385,7 +388,7 @@ def parse_file(path: Path) -> list[ox.Quad]:
     """Parse one RDF file into quads, or raise :class:`LoadError` naming file and line."""
     fmt = FORMATS[path.suffix.lower()]
     with _reading(path):
-        _check_nesting(path)
+        _check_text(path)
         if fmt == ox.RdfFormat.JSON_LD:
             data = _jsonld_input(path)
             quads = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True))
@@ -460,7 +463,7 @@ def _load_into(store: ox.Store, path: Path) -> None:
     fmt = FORMATS[path.suffix.lower()]
     with _reading(path):
         if fmt in _TRIPLE_FORMATS and not _has_blank_node_labels(path):
-            _check_nesting(path)
+            _check_text(path)
             store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=ox.DefaultGraph())
         else:  # blank-node labels are renamed so that _:b1 in two files stays two nodes
             store.extend(_stream(path, lambda _count: None))
@@ -628,7 +631,7 @@ def _stream(path: Path, on_read: Callable[[int], None]) -> Iterator[ox.Quad]:
     """The triples of one file, streamed, all in the default graph (as :func:`load` merges them)."""
     fmt = FORMATS[path.suffix.lower()]
     base = path.resolve().as_uri()
-    _check_nesting(path)
+    _check_text(path)
     if fmt == ox.RdfFormat.JSON_LD:
         data = _jsonld_input(path)  # contexts checked first; a JSON document is read whole
         on_read(path.stat().st_size)
