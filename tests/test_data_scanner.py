@@ -4,7 +4,7 @@ The checks run before any parser, so a file they misread reaches the parser
 unchecked: an escaped ``\#`` or ``\'`` in a prefixed name once made the
 scanner take the rest of the line for a comment or a string, and 100,000
 nested lists or a 20 MB literal got through. Each test here puts a nested
-structure after text that can throw a scanner out of step,
+structure or a triple term after text that can throw a scanner out of step,
 asks Oxigraph (or ``json.loads``) that the text before it is valid, and
 asserts that the scanner finds the structure at its exact line and column,
 and nothing where there is nothing. None measures time; a scanner that is
@@ -79,7 +79,8 @@ def parses(text: str, fmt=ox.RdfFormat.TURTLE) -> bool:
 
 
 def lists(depth: int) -> str:
-    return "ex:s ex:q " + "(" * depth + "1" + ")" * depth + " .\n"
+    # the subject holds a ~ (in an IRI), so the text is always scanned, deep or not
+    return "<http://example.org/~s> ex:q " + "(" * depth + "1" + ")" * depth + " .\n"
 
 
 @pytest.mark.parametrize("lead", list(LEADS.values()), ids=list(LEADS))
@@ -90,6 +91,15 @@ def test_nesting_after_each_lead_is_found_where_it_is(tmp_path, lead):
     excess = check_text(write(tmp_path, "deep.ttl", text), "turtle", limit=3)
     assert excess is not None and excess.kind == "nesting", excess
     assert (excess.line, excess.column) == position(text, text.rindex("(" * 4) + 3)
+
+
+@pytest.mark.parametrize("lead", list(LEADS.values()), ids=list(LEADS))
+def test_a_triple_term_after_each_lead_is_found_where_it_is(tmp_path, lead):
+    text = EX + lead + "\nex:s ex:q <<( ex:a ex:b ex:c )>> .\n"
+    assert parses(text)
+    excess = check_text(write(tmp_path, "term.ttl", text), "turtle")
+    assert excess is not None and excess.kind == "triple-term", excess
+    assert (excess.line, excess.column) == position(text, text.rindex("<<("))
 
 
 @settings(max_examples=60, deadline=None)
@@ -124,6 +134,21 @@ def test_a_stray_closer_does_not_hide_later_openers(tmp_path):
     text = EX + "ex:s ex:p ex:o ))))))))) .\n" + lists(4)
     excess = check_text(write(tmp_path, "stray.ttl", text), "turtle", limit=3)
     assert excess is not None and excess.kind == "nesting"
+
+
+@pytest.mark.parametrize("fmt, suffix, text, mark", [
+    (ox.RdfFormat.N_TRIPLES, "nt", '<http://e/s> <http://e/p> "a\\"b<<( #" .\n'
+     '<http://e/s> <http://e/p> <<( <http://e/a> <http://e/b> <http://e/c> )>> .\n', "<<("),
+    (ox.RdfFormat.N_QUADS, "nq", '<http://e/s> <http://e/p> <http://e/o#~> <http://e/g> .\n'
+     '<http://e/s> <http://e/p> <<(<http://e/a> <http://e/b> <http://e/c>)>> <http://e/g> .\n', "<<("),
+    (ox.RdfFormat.TRIG, "trig", '@prefix ex: <http://e/> .\nex:g { ex:s ex:p "}{<<" . ex:s ex:p ex:o {| ex:q ex:r |} . }\n', "{|"),
+    (ox.RdfFormat.TURTLE, "ttl", '@prefix ex: <http://e/> .\nex:s ex:p "~" . ex:s ex:p ex:o~ex:r .\n', "~"),
+], ids=["n-triples", "n-quads", "trig annotation", "turtle reifier"])
+def test_triple_terms_are_found_in_every_format_that_has_them(tmp_path, fmt, suffix, text, mark):
+    assert parses(text, fmt)
+    excess = check_text(write(tmp_path, f"t.{suffix}", text), "ntriples" if suffix in ("nt", "nq") else "turtle")
+    assert excess is not None and excess.kind == "triple-term"
+    assert (excess.line, excess.column) == position(text, text.rindex(mark))
 
 
 #: JSON strings that could throw a scanner out of step; the brackets in them are not structure

@@ -1,11 +1,14 @@
 r"""Limits on what one data file may hold, checked on its text before any parser reads it.
 
-* **Nesting**: Turtle and TriG ``[ … ]`` and ``( … )``, JSON ``{ … }`` and
-  ``[ … ]``, at most :data:`DEFAULT_MAX_NESTING` levels deep unless the
-  environment variable ``IRGRAPH_MAX_NESTING`` says otherwise. Parsers and
-  the tools after them (Python's JSON reader, recursive code) break on deep
-  structures, and no data of this project needs more than a few levels.
-  N-Triples and N-Quads have no nesting.
+* **Nesting**: Turtle, TriG, N-Triples and N-Quads ``[ … ]``, ``( … )``,
+  ``{ … }`` and RDF 1.2's ``<< … >>``; JSON ``{ … }`` and ``[ … ]``: at most
+  :data:`DEFAULT_MAX_NESTING` levels deep unless the environment variable
+  ``IRGRAPH_MAX_NESTING`` says otherwise. Parsers and the tools after them
+  (Python's JSON reader, recursive code) break on deep structures, and no
+  data of this project needs more than a few levels.
+* **RDF 1.2 triple terms** (``<<( … )>>``, ``<< … >>``, an annotation
+  ``{| … |}``, a reifier ``~``): refused. Oxigraph's parsers read them, but
+  rdflib, and so irgraph, cannot hold them.
 * **Term length**: one literal, IRI, name or comment of at most
   :data:`MAX_TERM_BYTES` (16 MiB), the buffer of Oxigraph's parsers; a
   longer one is reported with its line instead of the parser's
@@ -22,8 +25,9 @@ the rest no longer matters, since nothing after that point is parsed; so
 the scanner has to agree with the parsers on valid text, and where it
 cannot tell (a string that does not close) it refuses rather than skip.
 It reads the text once, never going back more than to the start of an IRI.
-Only files with more opening brackets than the limit are scanned for
-depth, so ordinary files cost one pass of ``bytes.count``.
+Only files that could break a limit are scanned: those with more opening
+brackets than the limit, or with ``<<``, ``{|`` or ``~`` anywhere; the
+others cost one pass of ``bytes.count``.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from __future__ import annotations
 import mmap
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,12 +61,12 @@ _ESCAPE = rb"\\."
 #: ``%XX``, PN_LOCAL_ESC); every non-ASCII byte counts, so U+00B7, U+0300-U+036F and the rest do too
 _NAME = rb"(?:[A-Za-z0-9_\-+.:%@]|[\x80-\xff]|\\.)+"
 _UNCLOSED = rb"(?P<unclosed_long>\"\"\"|''')|(?P<unclosed>[\"'])"
-#: what ends a stretch of text the scanner reads past: a bracket, a quote whose string does not close
-_TURTLE_MARKS = rb"(?P<open>[\[(])|(?P<close>[\])])|" + _UNCLOSED
+#: what ends a stretch of text the scanner reads past: a triple term, a bracket, a quote whose string does not close
+_TURTLE_MARKS = rb"(?P<triple><<|\{\||~)|(?P<open>[\[({])|(?P<close>>>|[\])}])|" + _UNCLOSED
 _JSON_STRING = rb'"[^"\\]*(?:\\.[^"\\]*)*"'
 _JSON_MARKS = rb'(?P<open>[\[{])|(?P<close>[\]}])|(?P<unclosed>")'
-#: text with no structure in it: anything but those marks, whole strings, IRIs, comments, escapes, a lone <
-_TURTLE_QUIET = (rb"[^\"'<#\\\[\]()]+", _LONG_STRING, _SHORT_STRING, _IRI, rb"<", _COMMENT, _ESCAPE)
+#: text with no structure in it: anything but those marks, whole strings, IRIs, comments, escapes, a lone < or >
+_TURTLE_QUIET = (rb"[^\"'<#\\\[\](){}~>]+", _LONG_STRING, _SHORT_STRING, _IRI, rb"<(?!<)|>(?!>)", _COMMENT, _ESCAPE)
 _JSON_QUIET = (rb'[^"\[\]{}]+', _JSON_STRING)
 
 
@@ -76,23 +81,33 @@ def _structure(quiet: tuple[bytes, ...], marks: bytes) -> re.Pattern[bytes]:
     return re.compile(b"(?:" + b"|".join(quiet) + b"){0,4096}(?:" + marks + rb"|(?P<end>\\?\Z)|(?P<pause>))", re.DOTALL)
 
 
-#: what the structure checks read: nesting, strings that do not close
+#: what the structure checks read: nesting, triple terms, strings that do not close (N-Triples is read as Turtle)
 _STRUCTURE = {"turtle": _structure(_TURTLE_QUIET, _TURTLE_MARKS), "json": _structure(_JSON_QUIET, _JSON_MARKS)}
+_STRUCTURE["ntriples"] = _STRUCTURE["turtle"]
 #: what the length check reads: one token a match (a term or a comment, or a string that does not close)
 _TERMS = {
     "turtle": re.compile(b"(?P<term>" + b"|".join((_LONG_STRING, _SHORT_STRING, _IRI, _COMMENT, _NAME)) + b")|" + _UNCLOSED,
                          re.DOTALL),
     "json": re.compile(b"(?P<term>" + _JSON_STRING + rb')|(?P<unclosed>")', re.DOTALL),
 }
-#: the bytes whose count bounds the depth
-_OPENERS = {"turtle": b"[(", "json": b"[{"}
+_TERMS["ntriples"] = _TERMS["turtle"]
+#: bytes whose count bounds the depth, and text whose presence may mean a triple term (in N-Triples and N-Quads
+#: only triple terms nest: brackets there are in literals, and need no scan)
+_OPENERS = {"turtle": (b"[", b"(", b"{", b"<<"), "ntriples": (b"<<",), "json": (b"[", b"{")}
+_TRIPLE_MARKS = {"turtle": (b"<<", b"{|", b"~"), "ntriples": (b"<<",), "json": ()}
+_TRIPLE_NAMES = {b"<<": "'<<'", b"{|": "an annotation '{|'", b"~": "a reifier '~'"}
+NO_TRIPLE_TERMS = "RDF 1.2 triple terms are not supported: irgraph's graphs are RDF 1.1 (rdflib cannot hold a triple term)"
+TRIPLE_TERM_HINT = (
+    "say what you want to say about a statement with a node of its own (or with RDF 1.1 reification: "
+    "rdf:Statement, rdf:subject, rdf:predicate, rdf:object); nothing was loaded"
+)
 
 
 @dataclass(frozen=True)
 class Excess:
     """Where a file goes over a limit: line and column (from 1), what and how to fix it.
 
-    ``kind`` is ``nesting``, ``unclosed-string`` or ``length``.
+    ``kind`` is ``nesting``, ``triple-term``, ``unclosed-string`` or ``length``.
     """
 
     line: int
@@ -123,12 +138,18 @@ def _excess(data, offset: int, kind: str, message: str, hint: str) -> Excess:
     return Excess(line, column, message, hint, kind)
 
 
-def _count(path: Path, characters: bytes) -> int:
-    total = 0
+def _survey(path: Path, syntax: str) -> tuple[int, bool]:
+    """How many opening brackets ``path`` has, and whether text that may make a triple term is in it (one pass)."""
+    openers, marks = _OPENERS[syntax], _TRIPLE_MARKS[syntax]
+    count, marked, tail = 0, False, b""
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
-            total += sum(chunk.count(bytes([c])) for c in characters)
-    return total
+            joined = tail + chunk  # a two-byte mark may straddle two chunks
+            count += sum(chunk.count(opener) for opener in openers if len(opener) == 1)
+            count += sum(joined.count(opener) for opener in openers if len(opener) == 2)
+            marked = marked or any(mark in joined for mark in marks)
+            tail = chunk[-1:]
+    return count, marked
 
 
 @contextmanager
@@ -146,7 +167,7 @@ def _mapped(path: Path) -> Iterator[bytes | mmap.mmap]:
 
 def _unclosed(data, syntax: str, match: re.Match) -> Excess:
     kind = match.lastgroup or ""
-    where = "its line ends" if syntax == "turtle" and kind == "unclosed" else "the file ends"
+    where = "its line ends" if syntax != "json" and kind == "unclosed" else "the file ends"
     return _excess(
         data, match.start(kind), "unclosed-string",
         f"a string starts here ({match.group(kind).decode()}) and {where} before it is closed",
@@ -154,13 +175,20 @@ def _unclosed(data, syntax: str, match: re.Match) -> Excess:
     )
 
 
-def _scan(data, syntax: str, limit: int) -> Excess | None:
-    """The first problem in ``data``: nesting past ``limit``, or a string that does not close."""
+def _scan(data, syntax: str, limit: int, *, triple_terms: bool) -> Excess | None:
+    """The first problem in ``data``: a triple term (when ``triple_terms``), nesting past ``limit``, an unclosed string."""
     depth = 0
     for match in _STRUCTURE[syntax].finditer(data):
         kind = match.lastgroup
         if kind == "end":
             break
+        if kind == "triple":
+            mark = match.group(kind)
+            if triple_terms:
+                return _excess(data, match.start(kind), "triple-term",
+                               f"{_TRIPLE_NAMES[mark]} here starts an RDF 1.2 triple term. {NO_TRIPLE_TERMS}",
+                               TRIPLE_TERM_HINT)
+            kind = "pause" if mark == b"~" else "open"  # << … >> and {| … |} nest
         if kind == "open":
             depth += 1
             if depth > limit:
@@ -179,21 +207,33 @@ def _scan(data, syntax: str, limit: int) -> Excess | None:
 def check_text(path: Path, syntax: str, limit: int | None = None) -> Excess | None:
     """The first thing in ``path`` no parser may be given, or None.
 
-    ``syntax`` is ``turtle`` (Turtle, TriG) or ``json`` (JSON-LD). Found:
-    nesting deeper than ``limit`` (:func:`max_nesting` by default) and, in a
-    file scanned for it, a string that does not close.
+    ``syntax`` is ``turtle`` (Turtle, TriG), ``ntriples`` (N-Triples,
+    N-Quads) or ``json`` (JSON-LD). Found: an RDF 1.2 triple term, nesting deeper than ``limit``
+    (:func:`max_nesting` by default) and, in a file scanned for those, a
+    string that does not close.
     """
     limit = max_nesting() if limit is None else limit
-    if _count(path, _OPENERS[syntax]) <= limit:
-        return None  # cannot nest deeper than it has brackets
+    openers, marked = _survey(path, syntax)
+    if openers <= limit and not marked:
+        return None  # cannot nest deeper than it has brackets, and holds no triple term
     with _mapped(path) as data:
-        return _scan(data, syntax, limit)
+        return _scan(data, syntax, limit, triple_terms=True)
 
 
 def too_deep(path: Path, syntax: str, limit: int | None = None) -> Excess | None:
-    """Where ``path`` first nests deeper than ``limit``, or None (a string that does not close ends the search)."""
-    excess = check_text(path, syntax, limit)
-    return excess if excess is not None and excess.kind == "nesting" else None
+    """Where ``path`` first nests deeper than ``limit`` (``<< … >>`` is a level too), or None."""
+    limit = max_nesting() if limit is None else limit
+    if _survey(path, syntax)[0] <= limit:
+        return None
+    with _mapped(path) as data:
+        return _scan(data, syntax, limit, triple_terms=False)
+
+
+def triple_term(path: Path, syntax: str) -> Excess | None:
+    """Where ``path`` first writes an RDF 1.2 triple term, or None (the whole text is read)."""
+    with _mapped(path) as data:
+        excess = _scan(data, syntax, sys.maxsize, triple_terms=True)
+    return excess if excess is not None and excess.kind == "triple-term" else None
 
 
 def too_long(path: Path, syntax: str) -> Excess | None:

@@ -33,7 +33,7 @@ from rdflib import Graph
 
 from .deprecation import callable_module
 from .errors import LoadError, UsageError, WriteError
-from .limits import MAX_TERM_BYTES, check_text, too_long
+from .limits import MAX_TERM_BYTES, NO_TRIPLE_TERMS, TRIPLE_TERM_HINT, check_text, too_long, triple_term
 from .namespaces import CONTEXT_IRI, bundled_context, prefixes
 from .report import ERROR, Problem, Report
 from .resources import data_dir, ontology_file
@@ -42,7 +42,9 @@ from .store import (
     MANIFEST_NAME,
     PERSISTENT,
     SPARQL,
+    STORE_VERSION,
     StoreSpec,
+    holds_triple_term,
     new_graph,
     open_persistent,
     oxigraph_store,
@@ -348,15 +350,36 @@ def _parse_error(
     return LoadError(problem.to_text(), Report([problem], [display_path(path)]))
 
 
-_NESTED_SYNTAX = {ox.RdfFormat.TURTLE: "turtle", ox.RdfFormat.TRIG: "turtle", ox.RdfFormat.JSON_LD: "json"}
+_SYNTAX = {ox.RdfFormat.TURTLE: "turtle", ox.RdfFormat.TRIG: "turtle", ox.RdfFormat.N_TRIPLES: "ntriples",
+           ox.RdfFormat.N_QUADS: "ntriples", ox.RdfFormat.JSON_LD: "json"}
+
+
+def _syntax(path: Path) -> str:
+    """How :mod:`irgraph.limits` reads ``path`` (``turtle``, ``ntriples`` or ``json``)."""
+    return _SYNTAX[FORMATS[path.suffix.lower()]]
 
 
 def _check_text(path: Path) -> None:
-    """Refuse a file no parser may be given (:func:`irgraph.limits.check_text`: deep nesting), naming the line."""
-    syntax = _NESTED_SYNTAX.get(FORMATS[path.suffix.lower()])
-    excess = check_text(path, syntax) if syntax else None
+    """Refuse a file no parser may be given (:func:`irgraph.limits.check_text`: a triple term, deep nesting), naming the line."""
+    excess = check_text(path, _syntax(path))
     if excess is not None:
         raise _parse_error(path, excess.message, excess.line, excess.column, hint=excess.hint)
+
+
+def _triple_term_error(path: Path) -> LoadError:
+    """The error for a file whose parsed statements hold an RDF 1.2 triple term, with its line when the text shows it."""
+    excess = triple_term(path, _syntax(path))
+    if excess is not None:
+        return _parse_error(path, excess.message, excess.line, excess.column, hint=excess.hint)
+    return _parse_error(path, f"the file holds an RDF 1.2 triple term. {NO_TRIPLE_TERMS}", hint=TRIPLE_TERM_HINT)
+
+
+def _rdf_1_1(quads: Iterable, path: Path) -> Iterator:
+    """``quads`` as they are, or :func:`_triple_term_error` at the first triple term (only an object can be one)."""
+    for quad in quads:
+        if isinstance(quad.object, ox.Triple):
+            raise _triple_term_error(path)
+        yield quad
 
 
 @contextmanager
@@ -372,8 +395,7 @@ def _reading(path: Path, outcome: str = ""):
     except SyntaxError as error:
         raise _parse_error(path, (error.msg or str(error)).strip() + outcome, error.lineno, error.offset) from None
     except MemoryError:
-        syntax = "json" if FORMATS[path.suffix.lower()] == ox.RdfFormat.JSON_LD else "turtle"
-        excess = too_long(path, syntax)
+        excess = too_long(path, _syntax(path))
         if excess is None:
             raise _parse_error(
                 path, f"the parser ran out of memory reading the file (its buffer holds {MAX_TERM_BYTES // (1024 * 1024)} "
@@ -395,7 +417,7 @@ def parse_file(path: Path) -> list[ox.Quad]:
             _check_jsonld_terms(path, data, path.resolve().as_uri(), quads)
         else:
             quads = list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True))
-        return [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+        return [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in _rdf_1_1(quads, path)]
 
 
 def load_data(
@@ -441,6 +463,8 @@ def load_data(
                 graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph) for q in parse_file(path))
         except LoadError as error:
             problems.extend(error.report.problems if error.report else [])
+    if not problems and ox_store is not None and holds_triple_term(ox_store):  # a few ms
+        problems = _triple_term_problems(files)
     if problems:
         report = Report(checked_files=names)
         report.extend(problems)
@@ -463,10 +487,25 @@ def _load_into(store: ox.Store, path: Path) -> None:
     fmt = FORMATS[path.suffix.lower()]
     with _reading(path):
         if fmt in _TRIPLE_FORMATS and not _has_blank_node_labels(path):
-            _check_text(path)
+            _check_text(path)  # a triple term that got past it is found after loading (load_data)
             store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=ox.DefaultGraph())
         else:  # blank-node labels are renamed so that _:b1 in two files stays two nodes
             store.extend(_stream(path, lambda _count: None))
+
+
+def _triple_term_problems(files: list[Path]) -> list[Problem]:
+    """The problem of the first of ``files`` whose statements hold a triple term, read again one by one.
+
+    Only for a triple term that got past the check of the text into a bulk load
+    (:func:`_load_into`), which no test has found.
+    """
+    for path in files:
+        try:
+            _check_syntax(path)
+        except LoadError as error:
+            return list(error.report.problems) if error.report else []
+    return [Problem(severity=ERROR, kind="parse", message=f"the data holds an RDF 1.2 triple term. {NO_TRIPLE_TERMS}",
+                    hint=TRIPLE_TERM_HINT)]  # pragma: no cover - a file read again shows it
 
 
 def _has_blank_node_labels(path: Path) -> bool:
@@ -637,12 +676,12 @@ def _stream(path: Path, on_read: Callable[[int], None]) -> Iterator[ox.Quad]:
         on_read(path.stat().st_size)
         quads = list(ox.parse(data, format=fmt, base_iri=base, rename_blank_nodes=True))
         _check_jsonld_terms(path, data, base, quads)  # nothing the parser would drop or misread
-        for quad in quads:
+        for quad in _rdf_1_1(quads, path):
             yield ox.Quad(quad.subject, quad.predicate, quad.object)
         return
     with path.open("rb") as handle:
         reader = io.BufferedReader(_CountingReader(handle, on_read), 1 << 20)
-        for quad in ox.parse(reader, format=fmt, base_iri=base, rename_blank_nodes=True):
+        for quad in _rdf_1_1(ox.parse(reader, format=fmt, base_iri=base, rename_blank_nodes=True), path):
             yield ox.Quad(quad.subject, quad.predicate, quad.object)
 
 
@@ -727,7 +766,7 @@ def fill_store(
             triples = len(store)
             del store
             gc.collect()
-            manifest = {"irgraph-store": 1, "triples": triples, "files": loaded_files}
+            manifest = {"irgraph-store": STORE_VERSION, "triples": triples, "files": loaded_files}
             (new / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
             replace_folder(new, target)
         finally:
