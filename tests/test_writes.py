@@ -463,6 +463,15 @@ def test_build_on_a_real_full_file_system_is_exit_2_and_leaves_nothing(invoke, t
     assert snapshot(half / "out") == old and beside(half / "out") == []
 
 
+def test_load_on_a_real_full_file_system_is_a_write_error(invoke, tmpfs):
+    tiny = tmpfs("tiny", "800k")
+    result = invoke("load", "--store", f"oxigraph:{tiny / 'store'}")
+    assert result.exit_code == 2, result.output
+    assert f"{tiny / 'store'}: the new store cannot be written" in result.output and "No space left on device" in result.output
+    assert "cannot read the file" not in result.output and "internal error" not in result.output
+    assert os.listdir(tiny) == []
+
+
 # --- a symbolic link that leads round in a loop ----------------------------------------------------
 
 

@@ -15,6 +15,7 @@ queried where it is, never loaded.
 
 from __future__ import annotations
 
+import errno
 import gc
 import io
 import json
@@ -695,6 +696,18 @@ def _check_target(target: Path) -> None:
         )
 
 
+@contextmanager
+def _writing(target: Path, new: Path):
+    """An error writing the new store ``new`` (a full disk) as a :class:`WriteError`, not as a file that cannot be read."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno != errno.ENOSPC and str(new) not in str(error):
+            raise  # reading an input file failed: _reading names it
+        reason = error.strerror or str(error)
+        raise WriteError(f"{target}: the new store cannot be written: {reason}; the store was left as it was") from None
+
+
 def fill_store(
     path: str | Path,
     extra_data: Iterable[str | Path] = (),
@@ -747,6 +760,7 @@ def fill_store(
 
     with cleanup_on_signals():
         new = staging_folder(target, "loading")
+        store: ox.Store | None = None
         try:
             try:
                 store = ox.Store(str(new))
@@ -757,19 +771,21 @@ def fill_store(
                 name = display_path(file)
                 state["file"] = name
                 before = state["triples"]
-                with _reading(file, "; the store was left as it was"):
+                with _reading(file, "; the store was left as it was"), _writing(target, new):
                     store.bulk_extend(counted(_stream(file, on_read)))
                 loaded_files.append({"name": name, "triples": state["triples"] - before})
                 report()
-            store.flush()
-            store.optimize()
-            triples = len(store)
-            del store
-            gc.collect()
-            manifest = {"irgraph-store": STORE_VERSION, "triples": triples, "files": loaded_files}
-            (new / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+            with _writing(target, new):
+                store.flush()
+                store.optimize()
+                triples = len(store)
+                store = None  # closed before its folder is swapped in
+                gc.collect()
+                manifest = {"irgraph-store": STORE_VERSION, "triples": triples, "files": loaded_files}
+                (new / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
             replace_folder(new, target)
         finally:
+            del store  # a failed load's store is closed before its folder goes (a traceback would keep it open)
             shutil.rmtree(new, ignore_errors=True)
     return FillResult(target, triples, [f["name"] for f in loaded_files], time.perf_counter() - started)
 
