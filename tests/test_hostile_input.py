@@ -252,3 +252,139 @@ def test_export_reads_a_filled_store_in_every_format_but_nq(invoke, tmp_path, da
         assert from_store.exit_code == 0, from_store.output
         assert "only-in-the-store" in from_store.stdout, fmt
         assert from_store.stdout == invoke("export", "--format", fmt, "--data", folder).stdout, fmt
+
+
+# --- escaped quotes and hashes in prefixed names: the limit checks read past them -----------------
+
+
+def test_100k_nested_lists_after_an_escaped_hash_in_a_name_are_refused(invoke, data):
+    """The attack: ``ex:a\\#`` (a legal name) once made the check read the rest of the line as a comment."""
+    depth = 100_000
+    folder = data("deep.ttl", EX + "ex:s ex:p ex:a\\#, " + "(" * depth + "1" + ")" * depth + " .\n")
+    for args in (("validate",), ("build", "--out", folder.parent / "out"), ("export", "--format", "nt")):
+        _clear_load_error(invoke(*args, "--data", folder), "deep.ttl:2:275", f"more than {DEFAULT_MAX_NESTING} levels deep")
+    _clear_load_error(invoke("diff", folder, folder), "deep.ttl:2:275", "levels deep")
+    assert not (folder.parent / "out").exists()
+
+
+def test_a_20_mb_literal_after_an_escaped_quote_in_a_name_is_refused_with_its_line(invoke, data):
+    """The attack: after ``ex:a\\'`` the check took the literal's own ``'`` for the end of a string."""
+    folder = data("big.ttl", EX + "ex:s ex:p ex:a\\', \"" + "A" * 10_000_000 + "'" + "B" * 10_000_000 + '" .\n')
+    _clear_load_error(invoke("validate", "--data", folder), "big.ttl:2:19", "a term of 19.1 MiB starts here")
+
+
+# --- RDF 1.2 triple terms: refused with file and line, in every format and on every path --------
+
+def nested_triple_terms(depth: int) -> str:
+    """The attack: triple terms inside triple terms, in N-Triples (20,000 deep: 680 KB)."""
+    return "<http://e/s> <http://e/p> " + "<<( <http://e/a> <http://e/b> " * depth + "<http://e/c>" + " )>>" * depth + " .\n"
+
+
+#: file name: (text, where the error must point); the attack's inputs first, then the other formats and forms
+TRIPLE_TERMS = {
+    "one.nt": ("<http://e/s> <http://e/p> <<( <http://e/a> <http://e/b> <http://e/c> )>> .\n", "one.nt:1:27"),
+    "one.ttl": (EX + "ex:s ex:p << ex:a ex:b ex:c >> .\n", "one.ttl:2:11"),
+    "deep20k.nt": (nested_triple_terms(20_000), "deep20k.nt:1:27"),  # crashed validate, load and diff (exit 139)
+    "deep10k.nt": (nested_triple_terms(10_000), "deep10k.nt:1:27"),  # loaded, then crashed stats on the store
+    "one.nq": ("<http://e/s> <http://e/p> <<( <http://e/a> <http://e/b> <http://e/c> )>> <http://e/g> .\n", "one.nq:1:27"),
+    "one.trig": (EX + "ex:g { ex:s ex:p << ex:a ex:b ex:c >> . }\n", "one.trig:2:18"),
+    "annotation.ttl": (EX + "ex:s ex:p ex:o {| ex:q ex:r |} .\n", "annotation.ttl:2:16"),
+    "reifier.ttl": (EX + "ex:s ex:p ex:o ~ ex:r .\n", "reifier.ttl:2:16"),
+}
+
+
+def _refused_triple_term(result, where: str) -> None:
+    _clear_load_error(result, where, "RDF 1.2 triple terms are not supported")
+    assert "nothing was loaded" in result.output
+
+
+@pytest.mark.parametrize("name", list(TRIPLE_TERMS))
+def test_triple_terms_are_refused_by_every_command_that_reads_data(invoke, data, tmp_path, name):
+    folder = data(name, TRIPLE_TERMS[name][0])
+    where = TRIPLE_TERMS[name][1]
+    for args in (("validate",), ("build", "--out", tmp_path / "out"), ("export", "--format", "nt"),
+                 ("export", "--format", "nq"), ("stats",), ("load", "--store", f"oxigraph:{tmp_path / 'store'}")):
+        _refused_triple_term(invoke(*args, "--data", folder), where)
+    _refused_triple_term(invoke("diff", folder, folder), where)
+    assert not (tmp_path / "out").exists() and not (tmp_path / "store").exists()
+
+
+def test_triple_terms_are_refused_on_rdflibs_store_and_by_the_library(data):
+    folder = data("one.nt", TRIPLE_TERMS["one.nt"][0])
+    for store in ("memory", "oxigraph"):
+        with pytest.raises(irgraph.LoadError, match=r"RDF 1\.2 triple terms are not supported"):
+            irgraph.load_data([folder], store=store)
+    with pytest.raises(irgraph.LoadError, match=r"one\.nt"):
+        irgraph.diff_graphs(folder, folder)
+
+
+@pytest.mark.parametrize("name", ["one.nt", "one.ttl", "one.nq", "annotation.ttl"])
+def test_a_triple_term_the_text_check_missed_is_still_refused_after_parsing(invoke, data, tmp_path, monkeypatch, name):
+    """A second wall: what the parsers give is looked at too (the bulk load into memory, streams, lists)."""
+    import irgraph.load as load_module
+
+    monkeypatch.setattr(load_module, "check_text", lambda path, syntax: None)
+    folder = data(name, TRIPLE_TERMS[name][0])
+    where = TRIPLE_TERMS[name][1]
+    for args in (("validate",), ("validate", "--store", "memory"), ("load", "--store", f"oxigraph:{tmp_path / 'store'}")):
+        _refused_triple_term(invoke(*args, "--data", folder), where)
+    _refused_triple_term(invoke("diff", folder, folder), where)
+    assert not (tmp_path / "store").exists()
+
+
+def _old_store(path, data_file) -> None:
+    """A store filled before triple terms were refused: Oxigraph's own load, and a manifest of version 1.
+
+    Made in a child process, as irgraph's old ``load`` made it, so that a crash would not take the tests along.
+    """
+    import subprocess
+    import sys
+
+    program = (
+        "import json, sys, pyoxigraph as ox\n"
+        "store = ox.Store(sys.argv[1])\n"
+        "store.load(path=sys.argv[2], format=ox.RdfFormat.N_TRIPLES)\n"
+        "store.flush()\n"
+        "del store\n"
+        "manifest = {'irgraph-store': 1, 'triples': 1, 'files': [{'name': 'x.nt', 'triples': 1}]}\n"
+        "open(sys.argv[1] + '/irgraph-store.json', 'w').write(json.dumps(manifest))\n"
+    )
+    subprocess.run([sys.executable, "-c", program, str(path), str(data_file)], check=True)
+
+
+@pytest.mark.parametrize("name", ["one.nt", "deep10k.nt"])
+def test_a_store_filled_with_triple_terms_before_they_were_refused_is_a_clear_error(invoke, data, tmp_path, name):
+    """The attack: ``load`` took 10,000 nested triple terms, and ``stats`` on the store then crashed (exit 139)."""
+    folder = data(name, TRIPLE_TERMS[name][0])
+    store = tmp_path / "store"
+    _old_store(store, folder / name)
+    for args in (("stats",), ("validate",), ("export", "--format", "nt"), ("query", "ASK { ?s ?p ?o }")):
+        result = invoke(*args, "--store", f"oxigraph:{store}")
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output and "internal error" not in result.output
+        assert "RDF 1.2 triple term" in result.output and f"irgraph load --store oxigraph:{store}" in result.output
+
+
+def test_an_old_store_is_searched_on_a_thread_where_no_child_can_start(data, tmp_path, monkeypatch):
+    import irgraph.store as store_module
+
+    folder = data("one.nt", TRIPLE_TERMS["one.nt"][0])
+    _old_store(tmp_path / "store", folder / "one.nt")
+    monkeypatch.setattr(store_module, "can_fork", lambda **_options: False)
+    with pytest.raises(irgraph.UsageError, match=r"holds RDF 1\.2 triple terms"):
+        irgraph.load_data(store=f"oxigraph:{tmp_path / 'store'}")
+
+
+def test_a_store_filled_now_is_not_searched_again_and_an_old_clean_one_opens(tmp_path, monkeypatch):
+    import irgraph.store as store_module
+
+    store = tmp_path / "store"
+    irgraph.fill_store(store)
+    manifest = json.loads((store / "irgraph-store.json").read_text())
+    assert manifest["irgraph-store"] == store_module.STORE_VERSION
+    searched = []
+    real = store_module._refuse_triple_terms
+    monkeypatch.setattr(store_module, "_refuse_triple_terms", lambda path: searched.append(path) or real(path))
+    assert len(irgraph.load_graph(store=f"oxigraph:{store}")) == manifest["triples"] and searched == []
+    (store / "irgraph-store.json").write_text(json.dumps({**manifest, "irgraph-store": 1}))
+    assert len(irgraph.load_graph(store=f"oxigraph:{store}")) == manifest["triples"] and searched == [store]

@@ -422,11 +422,17 @@ def test_time_limits_work_inside_a_daemonic_process(store):
 
 
 @pytest.fixture
-def triple_term_graph(tmp_path):
-    data = tmp_path / "statements.ttl"
-    data.write_text('VERSION "1.2"\n@prefix ex: <http://example.org/> .\nex:a ex:says <<( ex:b ex:p ex:c )>> .\n',
-                    encoding="utf-8")
-    return irgraph.load_data([data], bundled=False).graph
+def triple_term_graph():
+    """A graph holding a triple term: data files with one are refused, but a store filled by other means may hold one."""
+    import pyoxigraph as ox
+
+    from irgraph.store import new_graph, oxigraph_store
+
+    graph = new_graph("oxigraph")
+    ex = "http://example.org/"
+    statement = ox.Triple(ox.NamedNode(ex + "b"), ox.NamedNode(ex + "p"), ox.NamedNode(ex + "c"))
+    oxigraph_store(graph).add(ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "says"), statement))
+    return graph
 
 
 @pytest.mark.parametrize("how", [{"timeout": None}, {"timeout": 5}, {"timeout": 5, "isolate": True}],

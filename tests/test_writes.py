@@ -7,6 +7,7 @@ look at what a reader would see. Nothing waits on the clock.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -312,3 +313,174 @@ def test_the_library_raises_write_error(tmp_path):
         irgraph.write_atomic(tmp_path, "text")
     with pytest.raises(WriteError, match="is a device"):
         irgraph.run_build("/dev/null")
+
+
+# --- a file put into the output folder while build writes: kept, and the build refused ------------
+
+build_module = sys.modules["irgraph.build"]
+
+
+def _adding_while_writing(monkeypatch, out: Path, name: str = "notes.txt") -> None:
+    """Put ``name`` into ``out`` while the build writes its staging folder (after its last check), as in the attack."""
+    real_write = build_module.write_file
+
+    def write_file(path, data):
+        real_write(path, data)
+        if path.name == "irgraph.html":
+            (out / name).write_text("my notes\n")
+
+    monkeypatch.setattr(build_module, "write_file", write_file)
+
+
+@pytest.mark.parametrize("exchange", ["atomic exchange", "two renames"])
+def test_a_file_added_while_build_writes_is_kept_and_the_build_refused(invoke, tmp_path, two_builds, monkeypatch, exchange):
+    old, _new = two_builds
+    out = tmp_path / "out"
+    _lay(out, old)
+    if exchange == "two renames":
+        monkeypatch.setattr(writes, "_exchange", lambda first, second: False)
+    _adding_while_writing(monkeypatch, out)
+    result = invoke("build", "--out", out, "--data", FIXTURES / "valid")
+    assert result.exit_code == 2, result.output
+    assert "holds files irgraph did not write (notes.txt, added while irgraph was writing)" in result.output
+    assert "nothing was written" in result.output and "Traceback" not in result.output
+    assert snapshot(out) == {**old, "notes.txt": b"my notes\n"} and beside(out) == []
+
+
+def test_files_added_before_and_after_the_swap_are_both_kept(tmp_path, two_builds, monkeypatch):
+    """One file lands in the old folder (swapped out), one in the new (swapped in): both end up in the folder."""
+    old, new = two_builds
+    out = tmp_path / "out"
+    _lay(out, old)
+    real_exchange, swaps = writes._exchange, []
+
+    def exchange(first, second):
+        if not swaps:
+            (out / "before.txt").write_text("before")
+        done = real_exchange(first, second)
+        if not swaps:
+            (out / "after.txt").write_text("after")
+        swaps.append(second)
+        return done
+
+    monkeypatch.setattr(writes, "_exchange", exchange)
+    with pytest.raises(WriteError, match=r"\(before.txt, added while irgraph was writing\)"):
+        write_outputs(out, {name: new[name].decode("utf-8") for name in OUTPUT_NAMES})
+    assert len(swaps) == 2  # there and back: a reader saw the complete old set, then the new one, then the old one
+    assert snapshot(out) == {**old, "before.txt": b"before", "after.txt": b"after"} and beside(out) == []
+
+
+def test_a_file_added_to_the_old_folder_while_it_is_removed_is_moved_back(tmp_path, two_builds, monkeypatch):
+    """Someone whose shell stands in the old folder writes a file there after the last check: it is not deleted."""
+    old, new = two_builds
+    out = tmp_path / "out"
+    _lay(out, old)
+    real_discard = writes.discard_folder
+
+    def discard(folder, owned, *, keep_in):
+        if folder.exists() and (folder / "irgraph.ttl").read_bytes() == old["irgraph.ttl"]:
+            (folder / "late.txt").write_text("late")
+        return real_discard(folder, owned, keep_in=keep_in)
+
+    monkeypatch.setattr(writes, "discard_folder", discard)
+    with pytest.raises(WriteError, match=r"the new outputs were written; late\.txt moved back beside them"):
+        write_outputs(out, {name: new[name].decode("utf-8") for name in OUTPUT_NAMES})
+    assert snapshot(out) == {**new, "late.txt": b"late"} and beside(out) == []
+
+
+def test_what_a_killed_build_swapped_out_with_someones_file_comes_back(tmp_path, two_builds):
+    """A build killed right after the swap leaves the old set, with the file added meanwhile: the next build keeps it."""
+    old, new = two_builds
+    out = tmp_path / "out"
+    _lay(out, new)
+    dead = subprocess.Popen([sys.executable, "-c", ""])
+    dead.wait()
+    leftover = tmp_path / f".out.new-{dead.pid}-abc"
+    _lay(leftover, {**old, "notes.txt": b"my notes\n"})
+    with pytest.raises(WriteError, match=r"holds files irgraph did not write \(notes.txt\)"):
+        write_outputs(out, {name: new[name].decode("utf-8") for name in OUTPUT_NAMES})
+    assert snapshot(out) == {**new, "notes.txt": b"my notes\n"} and beside(out) == []
+
+
+# --- a full disk: exit 2 naming the file, the old set kept, nothing left behind ------------------
+
+
+def test_a_full_disk_during_build_is_exit_2_naming_the_file(invoke, tmp_path, two_builds, monkeypatch):
+    """``write(2)`` failing with ENOSPC part-way through an output, as on a full file system."""
+    old, _new = two_builds
+    out = tmp_path / "out"
+    _lay(out, old)
+    real_write = os.write
+
+    def write(descriptor, data):
+        if ".out.new-" in os.readlink(f"/proc/self/fd/{descriptor}") and len(data) > 4096:
+            real_write(descriptor, bytes(data[:4096]))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(descriptor, data)
+
+    monkeypatch.setattr(os, "write", write)
+    result = invoke("build", "--out", out, "--data", FIXTURES / "valid")
+    assert result.exit_code == 2, result.output
+    assert f"{out}/irgraph.ttl: cannot be written: No space left on device; {out} was left as it was" in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert snapshot(out) == old and beside(out) == []
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """A function mounting a small file system of ``size`` at a new folder (root only); unmounted afterwards."""
+    mounted: list[Path] = []
+
+    def mount(name: str, size: str) -> Path:
+        if os.geteuid() != 0:
+            pytest.skip("mounting a small file system needs root")
+        folder = tmp_path / name
+        folder.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            pytest.skip(f"mount does not work here: {done.stderr.strip()}")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in mounted:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_build_on_a_real_full_file_system_is_exit_2_and_leaves_nothing(invoke, tmpfs, two_builds):
+    """The attack: a 200 KB tmpfs (the outputs need 2.7 MB); then one with room for the old set and half another."""
+    tiny = tmpfs("tiny", "200k")
+    result = invoke("build", "--out", tiny / "b")
+    assert result.exit_code == 2, result.output
+    assert f"{tiny}/b/irgraph." in result.output and "No space left on device" in result.output
+    assert "internal error" not in result.output and os.listdir(tiny) == []
+    old, _new = two_builds
+    half = tmpfs("half", str(sum(map(len, old.values())) * 3 // 2))
+    _lay(half / "out", old)
+    result = invoke("build", "--out", half / "out", "--data", FIXTURES / "valid")
+    assert result.exit_code == 2 and "No space left on device" in result.output, result.output
+    assert snapshot(half / "out") == old and beside(half / "out") == []
+
+
+def test_load_on_a_real_full_file_system_is_a_write_error(invoke, tmpfs):
+    tiny = tmpfs("tiny", "800k")
+    result = invoke("load", "--store", f"oxigraph:{tiny / 'store'}")
+    assert result.exit_code == 2, result.output
+    assert f"{tiny / 'store'}: the new store cannot be written" in result.output and "No space left on device" in result.output
+    assert "cannot read the file" not in result.output and "internal error" not in result.output
+    assert os.listdir(tiny) == []
+
+
+# --- a symbolic link that leads round in a loop ----------------------------------------------------
+
+
+def test_a_link_loop_with_follow_symlinks_says_it_is_a_loop(invoke, tmp_path):
+    (tmp_path / "loop").symlink_to("loop")
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    for args in (("export", "--format", "nt", "-o", tmp_path / "loop"), ("export", "-o", tmp_path / "a"),
+                 ("viz", "-o", tmp_path / "b"), ("build", "--out", tmp_path / "loop")):
+        message = _refused(invoke, *args, "--follow-symlinks")
+        assert "leads round in a loop" in message and "pass --follow-symlinks" not in message, message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "loop"]

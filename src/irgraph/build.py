@@ -10,7 +10,7 @@ previous files as they were.
 
 from __future__ import annotations
 
-import shutil
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,14 +19,22 @@ from typing import Any
 from . import formats
 from .deprecation import callable_module
 from .describe_dataset import to_void
-from .errors import IrgraphError, ValidationFailed
+from .errors import IrgraphError, ValidationFailed, WriteError
 from .load import LoadedGraph, load_data
 from .processes import can_fork, in_child
 from .query import WHOLE_ANSWER, run_saved_query
 from .report import Report
 from .store import DEFAULT_STORE
 from .validate import validate_graph
-from .writes import checked_output_folder, cleanup_on_signals, remove_leftovers, replace_folder, staging_folder, write_file
+from .writes import (
+    checked_output_folder,
+    cleanup_on_signals,
+    discard_folder,
+    remove_leftovers,
+    replace_folder,
+    staging_folder,
+    write_file,
+)
 
 #: the formats a build writes, as ``irgraph`` + suffix, before ``void.ttl``, which lists them
 BUILT_FORMATS = ("turtle", "jsonld", "html")
@@ -96,20 +104,29 @@ def write_outputs(out: Path, outputs: dict[str, str]) -> list[Path]:
 
     The files go into ``.OUT.new-PID-XXXX`` beside ``out``, are flushed to disk,
     and that folder is exchanged with ``out``; the old one is removed
-    afterwards. On an error, SIGTERM or Ctrl-C the new folder is removed and
-    ``out`` stays as it was; what a process killed outright leaves is
-    removed by the next build (:func:`irgraph.writes.remove_leftovers`).
+    afterwards, or, when someone put a file into ``out`` meanwhile, swapped
+    back (:func:`irgraph.writes.replace_folder`): irgraph never deletes a
+    file it did not write. On an error (a full disk too), SIGTERM or Ctrl-C
+    the new folder is removed and ``out`` stays as it was
+    (:class:`~irgraph.errors.WriteError` says why); what a process killed
+    outright leaves is removed by the next build
+    (:func:`irgraph.writes.remove_leftovers`).
     """
-    out = checked_output_folder(out, {*OUTPUT_NAMES, *outputs})  # again: the folder may have changed while rendering
-    remove_leftovers(out)
+    owned = {*OUTPUT_NAMES, *outputs}
+    remove_leftovers(out, owned)  # first: what a killed build left may hold someone's file, which goes back into out
+    out = checked_output_folder(out, owned)  # again: the folder may have changed while rendering
     with cleanup_on_signals():
         staging = staging_folder(out)
         try:
             for name, text in outputs.items():
-                write_file(staging / name, text.encode("utf-8"))
-            replace_folder(staging, out)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+                try:
+                    write_file(staging / name, text.encode("utf-8"))
+                except OSError as error:
+                    kept = f"{out} was left as it was" if os.path.isdir(out) else "nothing was left behind"
+                    raise WriteError(f"{out / name}: cannot be written: {error.strerror}; {kept}") from None
+            replace_folder(staging, out, owned)
+        finally:  # after an interrupted swap the staging folder holds the old outputs, and maybe someone's file
+            discard_folder(staging, owned, keep_in=out)
     return [out / name for name in outputs]
 
 

@@ -15,6 +15,7 @@ queried where it is, never loaded.
 
 from __future__ import annotations
 
+import errno
 import gc
 import io
 import json
@@ -33,7 +34,7 @@ from rdflib import Graph
 
 from .deprecation import callable_module
 from .errors import LoadError, UsageError, WriteError
-from .limits import too_deep, too_long
+from .limits import MAX_TERM_BYTES, NO_TRIPLE_TERMS, TRIPLE_TERM_HINT, check_text, too_long, triple_term
 from .namespaces import CONTEXT_IRI, bundled_context, prefixes
 from .report import ERROR, Problem, Report
 from .resources import data_dir, ontology_file
@@ -42,7 +43,9 @@ from .store import (
     MANIFEST_NAME,
     PERSISTENT,
     SPARQL,
+    STORE_VERSION,
     StoreSpec,
+    holds_triple_term,
     new_graph,
     open_persistent,
     oxigraph_store,
@@ -348,15 +351,36 @@ def _parse_error(
     return LoadError(problem.to_text(), Report([problem], [display_path(path)]))
 
 
-_NESTED_SYNTAX = {ox.RdfFormat.TURTLE: "turtle", ox.RdfFormat.TRIG: "turtle", ox.RdfFormat.JSON_LD: "json"}
+_SYNTAX = {ox.RdfFormat.TURTLE: "turtle", ox.RdfFormat.TRIG: "turtle", ox.RdfFormat.N_TRIPLES: "ntriples",
+           ox.RdfFormat.N_QUADS: "ntriples", ox.RdfFormat.JSON_LD: "json"}
 
 
-def _check_nesting(path: Path) -> None:
-    """Refuse a file whose structures nest deeper than the limit (:mod:`irgraph.limits`), naming the line."""
-    syntax = _NESTED_SYNTAX.get(FORMATS[path.suffix.lower()])
-    excess = too_deep(path, syntax) if syntax else None
+def _syntax(path: Path) -> str:
+    """How :mod:`irgraph.limits` reads ``path`` (``turtle``, ``ntriples`` or ``json``)."""
+    return _SYNTAX[FORMATS[path.suffix.lower()]]
+
+
+def _check_text(path: Path) -> None:
+    """Refuse a file no parser may be given (:func:`irgraph.limits.check_text`: a triple term, deep nesting), naming the line."""
+    excess = check_text(path, _syntax(path))
     if excess is not None:
         raise _parse_error(path, excess.message, excess.line, excess.column, hint=excess.hint)
+
+
+def _triple_term_error(path: Path) -> LoadError:
+    """The error for a file whose parsed statements hold an RDF 1.2 triple term, with its line when the text shows it."""
+    excess = triple_term(path, _syntax(path))
+    if excess is not None:
+        return _parse_error(path, excess.message, excess.line, excess.column, hint=excess.hint)
+    return _parse_error(path, f"the file holds an RDF 1.2 triple term. {NO_TRIPLE_TERMS}", hint=TRIPLE_TERM_HINT)
+
+
+def _rdf_1_1(quads: Iterable, path: Path) -> Iterator:
+    """``quads`` as they are, or :func:`_triple_term_error` at the first triple term (only an object can be one)."""
+    for quad in quads:
+        if isinstance(quad.object, ox.Triple):
+            raise _triple_term_error(path)
+        yield quad
 
 
 @contextmanager
@@ -372,10 +396,12 @@ def _reading(path: Path, outcome: str = ""):
     except SyntaxError as error:
         raise _parse_error(path, (error.msg or str(error)).strip() + outcome, error.lineno, error.offset) from None
     except MemoryError:
-        syntax = "json" if FORMATS[path.suffix.lower()] == ox.RdfFormat.JSON_LD else "turtle"
-        excess = too_long(path, syntax)
+        excess = too_long(path, _syntax(path))
         if excess is None:
-            raise
+            raise _parse_error(
+                path, f"the parser ran out of memory reading the file (its buffer holds {MAX_TERM_BYTES // (1024 * 1024)} "
+                f"MiB: a term longer than that?){outcome}", hint="split long terms and large files; nothing was loaded",
+            ) from None
         raise _parse_error(path, excess.message + outcome, excess.line, excess.column, hint=excess.hint) from None
     except (OSError, UnicodeDecodeError) as error:
         raise _parse_error(path, f"cannot read the file: {error}{outcome}") from None
@@ -385,14 +411,14 @@ def parse_file(path: Path) -> list[ox.Quad]:
     """Parse one RDF file into quads, or raise :class:`LoadError` naming file and line."""
     fmt = FORMATS[path.suffix.lower()]
     with _reading(path):
-        _check_nesting(path)
+        _check_text(path)
         if fmt == ox.RdfFormat.JSON_LD:
             data = _jsonld_input(path)
             quads = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True))
             _check_jsonld_terms(path, data, path.resolve().as_uri(), quads)
         else:
             quads = list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True))
-        return [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+        return [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in _rdf_1_1(quads, path)]
 
 
 def load_data(
@@ -438,6 +464,8 @@ def load_data(
                 graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph) for q in parse_file(path))
         except LoadError as error:
             problems.extend(error.report.problems if error.report else [])
+    if not problems and ox_store is not None and holds_triple_term(ox_store):  # a few ms
+        problems = _triple_term_problems(files)
     if problems:
         report = Report(checked_files=names)
         report.extend(problems)
@@ -460,10 +488,25 @@ def _load_into(store: ox.Store, path: Path) -> None:
     fmt = FORMATS[path.suffix.lower()]
     with _reading(path):
         if fmt in _TRIPLE_FORMATS and not _has_blank_node_labels(path):
-            _check_nesting(path)
+            _check_text(path)  # a triple term that got past it is found after loading (load_data)
             store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=ox.DefaultGraph())
         else:  # blank-node labels are renamed so that _:b1 in two files stays two nodes
             store.extend(_stream(path, lambda _count: None))
+
+
+def _triple_term_problems(files: list[Path]) -> list[Problem]:
+    """The problem of the first of ``files`` whose statements hold a triple term, read again one by one.
+
+    Only for a triple term that got past the check of the text into a bulk load
+    (:func:`_load_into`), which no test has found.
+    """
+    for path in files:
+        try:
+            _check_syntax(path)
+        except LoadError as error:
+            return list(error.report.problems) if error.report else []
+    return [Problem(severity=ERROR, kind="parse", message=f"the data holds an RDF 1.2 triple term. {NO_TRIPLE_TERMS}",
+                    hint=TRIPLE_TERM_HINT)]  # pragma: no cover - a file read again shows it
 
 
 def _has_blank_node_labels(path: Path) -> bool:
@@ -628,18 +671,18 @@ def _stream(path: Path, on_read: Callable[[int], None]) -> Iterator[ox.Quad]:
     """The triples of one file, streamed, all in the default graph (as :func:`load` merges them)."""
     fmt = FORMATS[path.suffix.lower()]
     base = path.resolve().as_uri()
-    _check_nesting(path)
+    _check_text(path)
     if fmt == ox.RdfFormat.JSON_LD:
         data = _jsonld_input(path)  # contexts checked first; a JSON document is read whole
         on_read(path.stat().st_size)
         quads = list(ox.parse(data, format=fmt, base_iri=base, rename_blank_nodes=True))
         _check_jsonld_terms(path, data, base, quads)  # nothing the parser would drop or misread
-        for quad in quads:
+        for quad in _rdf_1_1(quads, path):
             yield ox.Quad(quad.subject, quad.predicate, quad.object)
         return
     with path.open("rb") as handle:
         reader = io.BufferedReader(_CountingReader(handle, on_read), 1 << 20)
-        for quad in ox.parse(reader, format=fmt, base_iri=base, rename_blank_nodes=True):
+        for quad in _rdf_1_1(ox.parse(reader, format=fmt, base_iri=base, rename_blank_nodes=True), path):
             yield ox.Quad(quad.subject, quad.predicate, quad.object)
 
 
@@ -651,6 +694,18 @@ def _check_target(target: Path) -> None:
             f"{target} is a folder that is not an irgraph store (it has no {MANIFEST_NAME}); "
             "give a new or empty folder: irgraph load never replaces a folder it did not fill"
         )
+
+
+@contextmanager
+def _writing(target: Path, new: Path):
+    """An error writing the new store ``new`` (a full disk) as a :class:`WriteError`, not as a file that cannot be read."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno != errno.ENOSPC and str(new) not in str(error):
+            raise  # reading an input file failed: _reading names it
+        reason = error.strerror or str(error)
+        raise WriteError(f"{target}: the new store cannot be written: {reason}; the store was left as it was") from None
 
 
 def fill_store(
@@ -705,6 +760,7 @@ def fill_store(
 
     with cleanup_on_signals():
         new = staging_folder(target, "loading")
+        store: ox.Store | None = None
         try:
             try:
                 store = ox.Store(str(new))
@@ -715,19 +771,21 @@ def fill_store(
                 name = display_path(file)
                 state["file"] = name
                 before = state["triples"]
-                with _reading(file, "; the store was left as it was"):
+                with _reading(file, "; the store was left as it was"), _writing(target, new):
                     store.bulk_extend(counted(_stream(file, on_read)))
                 loaded_files.append({"name": name, "triples": state["triples"] - before})
                 report()
-            store.flush()
-            store.optimize()
-            triples = len(store)
-            del store
-            gc.collect()
-            manifest = {"irgraph-store": 1, "triples": triples, "files": loaded_files}
-            (new / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+            with _writing(target, new):
+                store.flush()
+                store.optimize()
+                triples = len(store)
+                store = None  # closed before its folder is swapped in
+                gc.collect()
+                manifest = {"irgraph-store": STORE_VERSION, "triples": triples, "files": loaded_files}
+                (new / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
             replace_folder(new, target)
         finally:
+            del store  # a failed load's store is closed before its folder goes (a traceback would keep it open)
             shutil.rmtree(new, ignore_errors=True)
     return FillResult(target, triples, [f["name"] for f in loaded_files], time.perf_counter() - started)
 

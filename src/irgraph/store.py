@@ -19,6 +19,7 @@ gives the rdflib graph on it (the one place that tells the kinds of store apart 
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import json
 import re
@@ -26,6 +27,7 @@ import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -38,6 +40,8 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from .canonical import canonical_triples
 from .errors import UsageError
 from .namespaces import bind_prefixes
+from .processes import can_fork, in_child
+from .sandbox import run_sandboxed
 from .vocab import XSD_STRING, triple_key
 
 #: The in-memory stores, by name.
@@ -54,6 +58,9 @@ STORE_FORMS = (
 DEFAULT_GRAPH_IRI = "https://w3id.org/irgraph/graph"
 #: The file in a persistent store's folder that marks it as irgraph's and lists what it holds.
 MANIFEST_NAME = "irgraph-store.json"
+#: The version in that file (``"irgraph-store": 2``): 2 says the store was filled by an irgraph that refuses
+#: RDF 1.2 triple terms, so none is in it; a store of version 1 is searched for them when opened.
+STORE_VERSION = 2
 
 MEMORY, OXIGRAPH, PERSISTENT, SPARQL = "memory", "oxigraph", "oxigraph-path", "sparql"
 
@@ -225,10 +232,13 @@ def open_persistent(path: str | Path) -> Graph:
     ``irgraph load``.
     """
     path = Path(path)
-    if read_manifest(path) is None:
+    manifest = read_manifest(path)
+    if manifest is None:
         raise UsageError(
             f"{path}: no irgraph store there; fill one first with: irgraph load --store oxigraph:{path}"
         )
+    if not isinstance(manifest.get("irgraph-store"), int) or manifest["irgraph-store"] < STORE_VERSION:
+        _refuse_triple_terms(path)
     try:
         store = ox.Store.read_only(str(path))
     except OSError as error:
@@ -236,6 +246,51 @@ def open_persistent(path: str | Path) -> Graph:
     graph = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
     bind_prefixes(graph)
     return graph
+
+
+def holds_triple_term(store: ox.Store) -> bool:
+    """Whether an RDF 1.2 triple term is in ``store``, in any graph (decoding a deeply nested one can crash the process).
+
+    >>> holds_triple_term(ox.Store())
+    False
+    """
+    return bool(store.query("ASK { ?s ?p ?o FILTER(isTRIPLE(?o)) }", use_default_graph_as_union=True))
+
+
+def _holds_triple_terms(path: str) -> bool:
+    return holds_triple_term(ox.Store.read_only(path))
+
+
+def _holds_triple_terms_in_child(path: str) -> bool:
+    faulthandler.disable()  # a crash here is an answer, not something to report with a Python traceback
+    return _holds_triple_terms(path)
+
+
+def _refuse_triple_terms(path: Path) -> None:
+    """Refuse a store filled before irgraph refused RDF 1.2 triple terms when it holds one.
+
+    The search runs in a child process where one can be started, so that a
+    term nested too deep to decode crashes the child, not this process;
+    elsewhere on a thread with a large stack.
+    """
+    again = f"fill it again with: irgraph load --store oxigraph:{path} (which refuses them, naming the file and line)"
+    try:
+        if can_fork(threads_allowed=True):
+            found, _ = in_child(_holds_triple_terms_in_child, str(path))
+        else:
+            found = run_sandboxed(partial(_holds_triple_terms, str(path)), name="irgraph-store-check")
+    except ChildProcessError:
+        raise UsageError(
+            f"{path}: reading the store crashed: it holds a term nested too deep to read, an RDF 1.2 triple term "
+            f"written before irgraph refused them; {again}"
+        ) from None
+    except OSError as error:
+        raise UsageError(f"{path}: the store cannot be opened ({error}); {again}") from None
+    if found:
+        raise UsageError(
+            f"{path}: the store holds RDF 1.2 triple terms (written before irgraph refused them), which irgraph "
+            f"cannot read (rdflib cannot hold a triple term); {again}"
+        )
 
 
 def oxigraph_store(graph: Graph) -> ox.Store | None:

@@ -5,7 +5,10 @@
 * :func:`replace_folder` puts a whole new folder in place of another in one
   step: on Linux the two are exchanged with ``renameat2(RENAME_EXCHANGE)``,
   so at every instant the target path is either the complete old folder or
-  the complete new one (``irgraph build``, ``irgraph load``).
+  the complete new one (``irgraph build``, ``irgraph load``). Of a build's
+  old folder only the files irgraph wrote are deleted: a file someone put
+  there meanwhile makes the swap go back (:class:`~irgraph.errors.WriteError`),
+  and is never removed (:func:`discard_folder`).
 * Every output path is checked first (:func:`checked_output_file`,
   :func:`checked_output_folder`): devices, named pipes, sockets and folders
   are refused, a symbolic link is written through only when asked
@@ -31,13 +34,14 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import WriteError
 
 _KINDS = ("new", "old", "loading")
+_RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -63,13 +67,19 @@ def _lstat(path: Path) -> os.stat_result | None:
 
 
 def _followed(path: Path, follow_symlinks: bool, option: str) -> Path:
-    """``path`` itself, or where its link points when following links was asked for."""
+    """Where the link ``path`` leads when following links was asked for (a path that is not a link)."""
     if not follow_symlinks:
         raise WriteError(
             f"{path} is a symbolic link (to {os.readlink(path)}); irgraph does not write through links "
             f"unless asked: pass {option}, or give the link's target"
         )
-    return Path(os.path.realpath(path))
+    target = Path(os.path.realpath(path))
+    if os.path.islink(target):  # realpath stops where links lead round in a loop
+        raise WriteError(
+            f"{path} is a symbolic link that leads round in a loop (through {target}), so it leads to no file "
+            "to write even with " + option + "; give the path of a file, or mend the link"
+        )
+    return target
 
 
 def _check_parent(path: Path) -> None:
@@ -136,21 +146,33 @@ def checked_output_folder(path: str | Path, owned: Iterable[str], *, follow_syml
     if not stat.S_ISDIR(info.st_mode):
         kind = _what(info.st_mode) or "a file"
         raise WriteError(f"{path} is {kind}, not a folder; give a folder to write the outputs into")
-    owned = set(owned)
-    temporary = re.compile(r"^\.(" + "|".join(re.escape(n) for n in owned) + r")\.[^/]*\.tmp$") if owned else None
-    foreign = sorted(
-        entry.name for entry in os.scandir(path)
-        if not ((entry.name in owned and entry.is_file(follow_symlinks=False))
-                or (temporary and temporary.match(entry.name)))
-    )
+    foreign = _foreign(path, owned)
     if foreign:
-        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-        raise WriteError(
-            f"{path} holds files irgraph did not write ({shown}); the folder is replaced whole, so give a new "
-            "or empty folder, or one that holds only irgraph's outputs (nothing was written)"
-        )
+        raise _foreign_error(path, foreign, "nothing was written")
     _check_parent(path)
     return path
+
+
+def _owns(owned: Iterable[str]) -> Callable[[os.DirEntry], bool]:
+    """Whether an entry of an output folder is irgraph's: one of the ``owned`` files, or a temporary file for one."""
+    names = set(owned)
+    temporary = re.compile(r"^\.(" + "|".join(re.escape(n) for n in names) + r")\.[^/]*\.tmp$") if names else None
+    return lambda entry: ((entry.name in names and entry.is_file(follow_symlinks=False))
+                          or bool(temporary and temporary.match(entry.name)))
+
+
+def _foreign(folder: Path, owned: Iterable[str]) -> list[str]:
+    """The names in ``folder`` that are not irgraph's (see :func:`_owns`), sorted."""
+    mine = _owns(owned)
+    return sorted(entry.name for entry in os.scandir(folder) if not mine(entry))
+
+
+def _foreign_error(path: Path, foreign: list[str], outcome: str, when: str = "") -> WriteError:
+    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+    return WriteError(
+        f"{path} holds files irgraph did not write ({shown}{when}); the folder is replaced whole, so give a new "
+        f"or empty folder, or one that holds only irgraph's outputs ({outcome})"
+    )
 
 
 def _alive(pid: int) -> bool:
@@ -165,14 +187,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_leftovers(target: str | Path) -> list[Path]:
+def remove_leftovers(target: str | Path, owned: Iterable[str] | None = None) -> list[Path]:
     """Remove what irgraph processes that are gone left beside ``target``; return what was removed.
 
     Temporary files (``.NAME.PID.XXXX.tmp``) and folders (``.NAME.new-PID-XXXX``,
     ``.NAME.loading-PID-XXXX``, ``.NAME.old-PID-XXXX``) of a process that is still
     running are left alone. When ``target`` itself is missing and an
     ``.old-PID`` folder holds the previous version (a swap without atomic
-    exchange was cut short), it is put back instead of removed.
+    exchange was cut short), it is put back instead of removed. With
+    ``owned`` (the names of the files irgraph writes there), only those
+    files are deleted from a leftover folder: anything else in it is moved
+    back into ``target`` (see :func:`discard_folder`).
     """
     target = Path(os.path.abspath(target))
     name = re.escape(target.name)
@@ -191,10 +216,11 @@ def remove_leftovers(target: str | Path) -> list[Path]:
             os.rename(leftover, target)
             continue
         if entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(leftover, ignore_errors=True)
+            discard_folder(leftover, owned, keep_in=target)
         else:
             leftover.unlink(missing_ok=True)
-        removed.append(leftover)
+        if not os.path.lexists(leftover):
+            removed.append(leftover)
     return removed
 
 
@@ -247,20 +273,76 @@ def staging_folder(target: Path, kind: str = "new") -> Path:
     return staging
 
 
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two paths in one step (Linux ``renameat2``); False where the system cannot."""
+def _renameat2(first: Path, second: Path, flags: int) -> bool:
+    """Linux ``renameat2(first, second, flags)``; False where the system cannot."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), flags) == 0:
         return True
     code = ctypes.get_errno()
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(second))
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2``); False where the system cannot."""
+    return _renameat2(first, second, _RENAME_EXCHANGE)
+
+
+def _move_without_replacing(source: Path, destination: Path) -> None:
+    """Rename ``source`` to ``destination``, or raise ``FileExistsError`` when something is there already."""
+    if not _renameat2(source, destination, _RENAME_NOREPLACE):
+        if os.path.lexists(destination):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(destination))
+        os.rename(source, destination)
+
+
+def discard_folder(folder: Path, owned: Iterable[str] | None, *, keep_in: Path) -> list[str]:
+    """Remove ``folder``, a set of outputs irgraph wrote, without deleting anything it did not write.
+
+    With ``owned`` (the names of irgraph's files), only those (and
+    irgraph's temporary files for them) are deleted; anything else found in
+    the folder is someone's, and is moved into ``keep_in`` under its own
+    name. Returns the names moved. What cannot be moved (its name is taken
+    in ``keep_in``) stays, and so does the folder, for
+    :func:`remove_leftovers` to try again. Without ``owned`` (a store's
+    folder, whose files have no fixed names) the folder is removed whole. A
+    folder that is not there is fine.
+    """
+    if owned is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return []
+    mine = _owns(owned)
+    moved: list[str] = []
+    for _attempt in range(3):  # again if someone adds a file while this runs
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            return moved
+        stuck = False
+        for entry in entries:
+            try:
+                if mine(entry):
+                    os.unlink(entry.path)
+                else:
+                    _move_without_replacing(Path(entry.path), keep_in / entry.name)
+                    moved.append(entry.name)
+            except FileNotFoundError:
+                continue
+            except OSError:
+                stuck = True
+        try:
+            os.rmdir(folder)
+            return moved
+        except OSError:
+            if stuck:
+                break
+    return moved
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -276,7 +358,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def replace_folder(new: Path, target: Path) -> None:
+def replace_folder(new: Path, target: Path, owned: Iterable[str] | None = None) -> None:
     """Put the complete folder ``new`` at ``target``; the old folder there is removed afterwards.
 
     Where the system can exchange two paths atomically (Linux), a reader of
@@ -285,13 +367,22 @@ def replace_folder(new: Path, target: Path) -> None:
     ``.NAME.old-PID-XXXX`` and there is a moment with no folder at ``target``; a
     process killed in that moment leaves the old folder, which the next
     write puts back (:func:`remove_leftovers`).
+
+    With ``owned`` (the names of the files irgraph writes there), a file
+    that someone put into ``target`` after it was last checked, and so was
+    swapped out with the old folder, is not removed with it: the two folders
+    are swapped back (``target`` is again the old folder, with that file)
+    and :class:`WriteError` says what happened. Afterwards only irgraph's
+    files are deleted from the old folder (:func:`discard_folder`).
     """
     _fsync_folder(new)
     try:
         if not os.path.lexists(target):
             os.rename(new, target)
-        elif _exchange(new, target):
-            shutil.rmtree(new, ignore_errors=True)  # now the old folder
+            _fsync_folder(target.parent)
+            return
+        if _exchange(new, target):
+            old = new
         else:
             old = target.parent / f".{target.name}.old-{os.getpid()}-{new.name.rsplit('-', 1)[-1]}"
             os.rename(target, old)
@@ -300,20 +391,49 @@ def replace_folder(new: Path, target: Path) -> None:
             except BaseException:
                 os.rename(old, target)
                 raise
-            shutil.rmtree(old, ignore_errors=True)
+        foreign = _foreign(old, owned) if owned is not None else []
+        if foreign:
+            _swap_back(old, new, target)
     except OSError as error:
         raise WriteError(f"{target}: the new version could not be put in place: {error.strerror}; "
                          "the old one was left as it was") from None
+    if foreign:
+        discard_folder(new, owned, keep_in=target)  # the new set, and whatever was added to it meanwhile
+        _fsync_folder(target.parent)
+        raise _foreign_error(target, foreign, "nothing was written: the folder is as it was, with those files in it",
+                             ", added while irgraph was writing")
+    moved = discard_folder(old, owned, keep_in=target)
     _fsync_folder(target.parent)
+    if moved:  # added to the old folder after it was checked: kept, beside the new outputs
+        raise _foreign_error(target, moved, f"the new outputs were written; {', '.join(moved)} moved back beside them",
+                             ", added while irgraph removed the old outputs")
+
+
+def _swap_back(old: Path, new: Path, target: Path) -> None:
+    """Undo :func:`replace_folder`'s swap: the old folder (now at ``old``) at ``target`` again, the new one at ``new``."""
+    if old == new:  # they were exchanged
+        if not _exchange(old, target):  # pragma: no cover - it just worked
+            raise OSError(errno.ENOTSUP, "the folders cannot be exchanged back", str(target))
+        return
+    os.rename(target, new)
+    os.rename(old, target)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    """Write all of ``data`` to the open file ``descriptor`` and flush it to disk (errors as ``OSError``)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view):]
+    os.fsync(descriptor)
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Create ``path`` (which must not exist), write ``data`` and flush it to disk."""
+    """Create ``path`` (which must not exist), write ``data`` and flush it to disk; ``OSError`` when that fails."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        _write_all(descriptor, data)
+    finally:
+        os.close(descriptor)
 
 
 def write_atomic(path: str | Path, content: str | bytes, *, follow_symlinks: bool = False) -> Path:
@@ -344,11 +464,11 @@ def write_atomic(path: str | Path, content: str | bytes, *, follow_symlinks: boo
             # mkstemp creates the file readable by its owner only; give it the usual mode
             umask = os.umask(0)
             os.umask(umask)
-            os.fchmod(descriptor, 0o666 & ~umask)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            try:
+                os.fchmod(descriptor, 0o666 & ~umask)
+                _write_all(descriptor, data)
+            finally:
+                os.close(descriptor)
             checked_output_file(path)  # still a file or nothing: not swapped for a device meanwhile
             os.replace(tmp, path)
         except OSError as error:
