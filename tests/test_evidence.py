@@ -28,6 +28,8 @@ LEDGER = {
     "ir:ledger-contradicted": (0, 1, 0, "cohort", None, "contradicted"),
     "ir:ledger-supported": (1, 0, 1, "cohort", None, "supported"),
     "ir:ledger-qualified": (0, 0, 1, "single-arm, uncontrolled", None, "qualified"),
+    # a study given the grouping concept ir:design-randomised (no rank, so no strongest design) is randomised too
+    "ir:ledger-grouping-contradicted": (0, 1, 0, None, None, "contradicted by randomised evidence"),
 }
 
 
@@ -49,7 +51,8 @@ def test_contradicted_claims_on_the_fixture():
     graph = irgraph.load_data([FIXTURES / "ledger"], bundled=False).graph
     pairs = {(compact(str(r["claim"])), compact(str(r["contradiction"]))) for r in query(graph, "contradicted-claims").rows}
     assert pairs == {("ir:ledger-rct-contradicted", "ir:ledger-f-blinded-no"), ("ir:ledger-contested", "ir:ledger-f-blinded-no"),
-                     ("ir:ledger-contradicted", "ir:ledger-f-cohort-no")}
+                     ("ir:ledger-contradicted", "ir:ledger-f-cohort-no"),
+                     ("ir:ledger-grouping-contradicted", "ir:ledger-f-grouping-no")}
 
 
 # --- the checks that keep evidence lines and their neighbours honest ---------------
