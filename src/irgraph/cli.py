@@ -22,7 +22,7 @@ from .export import CONTEXT_MODES, FRAMES, export_format, export_loaded
 from .guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, QueryLimits
 from .load import load_data
 from .query import ASK, DEFAULT_TIMEOUT, GRAPH, query_graph
-from .results import ALL_FORMATS, render
+from .results import ALL_FORMATS, printable, render
 from .serve import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PORT, make_server
 from .serve import DEFAULT_MAX_RESPONSE_BYTES as SERVE_MAX_BYTES
 from .serve import DEFAULT_MAX_ROWS as SERVE_MAX_ROWS
@@ -347,6 +347,38 @@ def serve(data, store, host, port, timeout, cors_origins, allowed_hosts, max_req
         pass
     finally:
         server.server_close()
+
+
+# ---- irgraph claims: the claim ledger ----------------------------------------
+
+@main.command()
+@data_options
+@click.option("--format", "fmt", type=click.Choice(formats.names(formats.LEDGER)), default="text", show_default=True,
+              help=formats.help_text(formats.LEDGER) + ".")
+@click.option("--claim", "claim", metavar="TERM",
+              help="Only this claim (or statement): a label, synonym, compact name (ir:claim-…) or IRI.")
+def claims(data: tuple[str, ...], store: str, fmt: str, claim: str | None) -> None:
+    """The fact sheet re-read against the later evidence: the claim ledger, claim by claim.
+
+    For each claim (and each other statement an evidence line bears on):
+    its text and sources, its status and the curators' certainty with the
+    GRADE reasons for rating it down, the counts of later findings that
+    support, contradict and qualify it, and those evidence lines by
+    direction, each with its study (design, N), strength, rationale and
+    source. Computed from the evidence lines, never typed by hand. A
+    research and education tool, not medical advice.
+
+    \b
+    Examples:
+      irgraph claims
+      irgraph claims --claim "IL-2's large CD4 increases make the immune system stronger"
+      irgraph claims --format csv > ledger.csv
+    """
+    from .claims import claim_ledger
+
+    ledger = claim_ledger(load_data(data, store=store).graph, claim)
+    output = formats.for_kind(formats.LEDGER, fmt).write(ledger)
+    click.echo(printable(output) if fmt == "text" else output, nl=False)  # data must not steer a terminal
 
 
 # ---- irgraph viz: the interactive explorer ----------------------------------

@@ -9,7 +9,13 @@ it can serialise and which function writes it:
 * ``construct``: the graph a CONSTRUCT or DESCRIBE query returns, written by
   the same ``writer``;
 * ``select`` / ``ask``: query results, written by ``result_writer`` (a
-  function of a :class:`~irgraph.query.QueryResult`).
+  function of a :class:`~irgraph.query.QueryResult`);
+* ``ledger``: the claim ledger (``irgraph claims --format``), written by
+  ``writer`` from a :class:`~irgraph.claims.Ledger`.
+
+A name may stand for one format of each kind (``json`` is SPARQL results
+JSON for a query and the ledger's own JSON for the ledger):
+:func:`for_kind` finds the one of a kind, :func:`get` the first listed.
 
 ``irgraph query --format``, ``irgraph export --format``, the SPARQL
 endpoint's content negotiation and service description, and the media types
@@ -37,6 +43,7 @@ from .errors import UsageError
 
 #: what a format can serialise
 GRAPH, CONSTRUCT, SELECT, ASK = "graph", "construct", "select", "ask"
+LEDGER = "ledger"
 
 
 @dataclass(frozen=True)
@@ -102,8 +109,15 @@ FORMATS: tuple[Format, ...] = (
     Format("graphml", "GraphML (Gephi, Cytoscape)", "application/graphml+xml", ".graphml", frozenset({GRAPH}),
            writer="irgraph.export:to_graphml"),
     Format("html", "the explorer page", "text/html", ".html", frozenset(), writer="irgraph.visualize:to_html"),
+    Format("text", "the ledger for people", None, ".txt", frozenset({LEDGER}), writer="irgraph.claims:to_text"),
+    Format("json", "the ledger as JSON (docs/claims.md)", "application/json", ".json", frozenset({LEDGER}),
+           writer="irgraph.claims:to_json"),
+    Format("csv", "one row per claim", "text/csv", ".csv", frozenset({LEDGER}), writer="irgraph.claims:to_csv"),
 )
-_BY_NAME = {f.name: f for f in FORMATS}
+_BY_NAME: dict[str, Format] = {}
+for _format in FORMATS:
+    _BY_NAME.setdefault(_format.name, _format)  # the first of a name: the query formats come before the ledger's
+del _format
 
 
 def get(name: str) -> Format:
@@ -112,6 +126,18 @@ def get(name: str) -> Format:
         return _BY_NAME[name]
     except KeyError:
         raise UsageError(f"unknown format {name!r}; choose one of: {', '.join(_BY_NAME)}") from None
+
+
+def for_kind(kind: str, name: str) -> Format:
+    """The format called ``name`` that serialises ``kind``, or a :class:`UsageError` listing those of the kind.
+
+    >>> for_kind(LEDGER, "json").writer
+    'irgraph.claims:to_json'
+    """
+    for entry in FORMATS:
+        if entry.name == name and entry.can(kind):
+            return entry
+    raise UsageError(f"unknown format {name!r} for a {kind}; choose one of: {', '.join(names(kind))}")
 
 
 def formats_for(*kinds: str) -> tuple[Format, ...]:
