@@ -233,7 +233,14 @@ class Estimate:
         if self.has_interval:
             text += f" ({self.level_text()} {_number(str(self.ci_lower))} to {_number(str(self.ci_upper))}"
             text += ", level not stated)" if self.ci_level is None else ")"
-        return text + (f" {self.unit}" if self.unit and self.scale == "difference" else "")
+        return text + self._unit()
+
+    def value_text(self) -> str:
+        """``HR 0.94``, ``MD 50 cells/mm³``: the estimate without its interval."""
+        return f"{self.abbreviation} {_number(str(self.value))}{self._unit()}"
+
+    def _unit(self) -> str:
+        return f" {self.unit}" if self.unit and self.scale == "difference" else ""
 
     def to_text(self) -> str:
         return f"{self.abbreviation} {self.interval_text()}" + (f", {self.comparison}" if self.comparison else "")

@@ -11,7 +11,9 @@ it can serialise and which function writes it:
 * ``select`` / ``ask``: query results, written by ``result_writer`` (a
   function of a :class:`~irgraph.query.QueryResult`);
 * ``ledger``: the claim ledger (``irgraph claims --format``), written by
-  ``writer`` from a :class:`~irgraph.claims.Ledger`.
+  ``writer`` from a :class:`~irgraph.claims.Ledger`;
+* ``figure``: a plot (``irgraph plot forest --format``), whose ``writer``
+  takes a :class:`~irgraph.forest.DrawnPlot` and returns the file's bytes.
 
 A name may stand for one format of each kind (``json`` is SPARQL results
 JSON for a query and the ledger's own JSON for the ledger):
@@ -43,7 +45,7 @@ from .errors import UsageError
 
 #: what a format can serialise
 GRAPH, CONSTRUCT, SELECT, ASK = "graph", "construct", "select", "ask"
-LEDGER = "ledger"
+LEDGER, FIGURE = "ledger", "figure"
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,9 @@ FORMATS: tuple[Format, ...] = (
     Format("json", "the ledger as JSON (docs/claims.md)", "application/json", ".json", frozenset({LEDGER}),
            writer="irgraph.claims:to_json"),
     Format("csv", "one row per claim", "text/csv", ".csv", frozenset({LEDGER}), writer="irgraph.claims:to_csv"),
+    Format("svg", "SVG, text as text, the same bytes every run", "image/svg+xml", ".svg", frozenset({FIGURE}),
+           writer="irgraph.forest:to_svg"),
+    Format("png", "PNG of the requested size", "image/png", ".png", frozenset({FIGURE}), writer="irgraph.forest:to_png"),
 )
 _BY_NAME: dict[str, Format] = {}
 for _format in FORMATS:
