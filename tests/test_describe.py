@@ -40,3 +40,22 @@ def test_describe_cli_text_and_json(invoke):
 def test_describe_unknown_term_exits_2(invoke):
     result = invoke("describe", "Dermavirr")
     assert result.exit_code == 2 and "did you mean" in result.output and "Traceback" not in result.output
+
+
+def test_a_claims_description_starts_with_its_ledger(invoke):
+    claim = "ir:claim-il2-cd4-gains-restore-immunity"
+    text = invoke("describe", claim).output
+    assert text.index("The claim ledger") < text.index("What it says") < text.index("Sources")
+    ledger = text.split("The claim ledger", 1)[1].split("What it says", 1)[0]
+    assert "status: contradicted by randomised evidence" in ledger and "certainty: high" in ledger
+    assert "Contradicting (" in ledger and "source: " in ledger
+    data = json.loads(invoke("describe", claim, "--format", "json").output)
+    assert list(data)[:6] == ["iri", "label", "types", "synonyms", "definition", "ledger"]
+    assert data["ledger"]["status"] == "contradicted by randomised evidence"
+    assert data["ledger"]["counts"]["contradicting"] == len(data["ledger"]["evidence"]["contradicts"]) > 0
+
+
+def test_an_entity_outside_the_ledger_has_none(graph):
+    d = describe(graph, "IL-2")
+    assert d.ledger is None and "The claim ledger" not in d.to_text()
+    assert json.loads(d.to_json())["ledger"] is None

@@ -13,6 +13,7 @@ from irgraph.namespaces import compact
 from irgraph.query import query
 from irgraph.resources import data_dir as bundled_data_dir
 from irgraph.store import memory_copy
+from irgraph.vocab import IR
 
 from . import data_properties
 from .conftest import FIXTURES
@@ -28,6 +29,8 @@ LEDGER = {
     "ir:ledger-contradicted": (0, 1, 0, "cohort", None, "contradicted"),
     "ir:ledger-supported": (1, 0, 1, "cohort", None, "supported"),
     "ir:ledger-qualified": (0, 0, 1, "single-arm, uncontrolled", None, "qualified"),
+    # a study given the grouping concept ir:design-randomised (no rank, so no strongest design) is randomised too
+    "ir:ledger-grouping-contradicted": (0, 1, 0, None, None, "contradicted by randomised evidence"),
 }
 
 
@@ -49,7 +52,8 @@ def test_contradicted_claims_on_the_fixture():
     graph = irgraph.load_data([FIXTURES / "ledger"], bundled=False).graph
     pairs = {(compact(str(r["claim"])), compact(str(r["contradiction"]))) for r in query(graph, "contradicted-claims").rows}
     assert pairs == {("ir:ledger-rct-contradicted", "ir:ledger-f-blinded-no"), ("ir:ledger-contested", "ir:ledger-f-blinded-no"),
-                     ("ir:ledger-contradicted", "ir:ledger-f-cohort-no")}
+                     ("ir:ledger-contradicted", "ir:ledger-f-cohort-no"),
+                     ("ir:ledger-grouping-contradicted", "ir:ledger-f-grouping-no")}
 
 
 # --- the checks that keep evidence lines and their neighbours honest ---------------
@@ -142,6 +146,15 @@ def test_every_catalog_query_runs_on_the_grown_data(grown, name):
         assert len(result) == 0, name
     else:
         assert len(result) > 0, name
+
+
+def test_the_new_finding_shows_in_irgraph_claims(grown):
+    from irgraph.claims import claim_ledger
+
+    entry = claim_ledger(grown.graph, "ir:claim-cell-numbers-can-be-raised").entries[0]
+    (line,) = [x for x in entry.lines_in("supports") if x.item == str(IR["fixture-finding"])]
+    assert line.studies[0].to_text([c.source for c in line.sources]) == "Fixture study (randomised controlled trial, blinded; N = 42 randomised)"
+    assert line.estimate.to_text() == "MD 50 (95% CI 20 to 80) cells/mm³, fixture intervention minus placebo"
 
 
 def test_the_new_evidence_line_counts_in_the_ledger(grown):

@@ -289,6 +289,60 @@ def test_hostile_data_shows_as_text_and_nothing_runs(open_page, pages):
     assert opened.js("() => window.irgraphExplorer.ready") is True
 
 
+def test_a_claims_details_show_its_badge_ledger_and_forest_plot(open_page, pages, plain):
+    opened = open_page(pages["whole"])
+    claim = str(IR["claim-il2-cd4-gains-restore-immunity"])
+    opened.click_node(claim)
+    assert opened.page.inner_text("#details h3") == str(plain.value(URIRef(claim), RDFS.label))
+    badges = opened.js("() => Array.from(document.querySelectorAll('#details .badge')).map(b => b.textContent)")
+    assert badges[0] == "contradicted by randomised evidence" and badges[1].startswith("certainty: ")
+    drawn_label = opened.js("(id) => window.irgraphExplorer.nodes.get(id).label", claim)
+    assert drawn_label.endswith("[contradicted by randomised evidence \u00b7 " + badges[1] + "]")
+    text = opened.details_text()
+    assert "claim ledger" in text.lower() and "contradicting (" in text.lower()  # headings are styled in capitals
+    assert "Source: " in text and "Why: " in text and "Estimate: HR 0.94 (95% CI 0.75 to 1.16)" in text
+    plot = opened.js(
+        """() => { const svg = document.querySelector('#details .forest svg');
+                   if (!svg) return null;
+                   const box = svg.getBoundingClientRect();
+                   return {texts: Array.from(svg.querySelectorAll('text')).map(t => t.textContent).join(' '),
+                           ids: Array.from(svg.querySelectorAll('[id]')).map(e => e.id), width: box.width, height: box.height}; }""")
+    assert plot is not None and plot["width"] > 100 and plot["height"] > 50
+    assert "ESPRIT" in plot["texts"] and "HR 5.84" in plot["texts"] and "not medical advice" in plot["texts"]
+    assert any(i.endswith("-null-line-0") for i in plot["ids"])
+    # the plot opens larger, and Escape closes it
+    opened.page.click("#details .forest")
+    assert opened.js("() => !document.getElementById('plot-overlay').hidden")
+    assert opened.js("() => document.querySelector('#plot-overlay svg').getBoundingClientRect().width") > plot["width"]
+    opened.page.keyboard.press("Escape")
+    assert opened.js("() => document.getElementById('plot-overlay').hidden")
+    assert opened.errors == [] and opened.page.blocked == []
+
+
+def test_hostile_ledger_and_plot_show_as_text_and_nothing_runs(open_page, pages):
+    opened = open_page(pages["hostile"])
+    graph = irgraph.load_graph([FIXTURES / "hostile"])
+    claim = "https://w3id.org/irgraph/id/claim'onmouseover='alert(14)'"
+    opened.js("(id) => window.irgraphExplorer.select(id)", claim)
+    text = opened.details_text()
+    assert str(graph.value(IR["hostile-finding"], RDFS.label)) in text
+    assert "Why: Because <iframe src=javascript:alert(20)></iframe>" in text
+    assert "<img src=x onerror=alert(21)> rated down" in text
+    assert 'Results <b onmouseover=alert(19)>' in text
+    assert opened.js("() => document.querySelectorAll('#details .forest svg').length") == 1
+    opened.page.click("#details .forest")
+    opened.page.hover("#plot-overlay svg")
+    injected = opened.js(
+        """() => document.querySelectorAll('img, iframe, svg[onload], b, [onerror], [onload],'
+                                          + ' [onmouseover], foreignObject, a[href^="javascript"]').length"""
+    )
+    assert injected == 0
+    assert opened.js("() => document.scripts.length") == 3
+    hrefs = opened.js("() => Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))")
+    assert all(h.startswith(("https://", "http://")) for h in hrefs), hrefs
+    assert opened.dialogs == [] and opened.errors == [] and opened.page.blocked == []
+
+
 def test_the_focus_page_draws_il2_and_its_neighbours(open_page, pages, plain):
     opened = open_page(pages["focus"])
     il2 = URIRef(IL2)

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from html import unescape
 from html.parser import HTMLParser
 
@@ -394,3 +395,75 @@ def test_nodes_without_labels_or_types_outside_irg_still_draw():
     thing = next(n for n in data["nodes"] if n["id"] == str(extra))
     assert thing["label"] == "https://example.org/thing" and thing["class"] == "https://example.org/Widget"
     assert any(e["from"] == str(extra) for e in data["edges"])
+
+
+# --- the claim ledger and the forest plots in the page ------------------------------
+
+def templates(html: str) -> dict[str, str]:
+    """The page's forest plots: template id -> its SVG."""
+    return dict(re.findall(r'<template id="(forest-\d+)">(.*?)</template>', html, re.S))
+
+
+_DRAWING = {"svg", "g", "path", "defs", "clipPath", "use", "text", "tspan", "title", "rect", "line", "polyline", "polygon",
+            "circle", "ellipse"}
+
+
+def assert_only_drawing(svg: str) -> ET.Element:
+    root = ET.fromstring(svg)
+    assert {e.tag.split("}")[1] for e in root.iter()} <= _DRAWING
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), name
+            if name.endswith("href"):
+                assert value.startswith("#"), value
+            assert "javascript:" not in value and "url(http" not in value.replace(" ", ""), value
+    return root
+
+
+def test_every_claim_carries_its_ledger_and_a_badge(graph, whole):
+    from irgraph.claims import STATUSES
+
+    claims = {n["id"]: n for n in whole["nodes"] if n["class"] == "irg:Claim"}
+    assert claims
+    for node in claims.values():
+        ledger = node["ledger"]
+        assert ledger["status"] in STATUSES and ledger["badge"].startswith(ledger["status"])
+        assert ledger["certainty"]["level"] in ledger["badge"]
+        assert sum(ledger["counts"]) == sum(len(lines) for lines in ledger["lines"].values())
+        for line in (x for lines in ledger["lines"].values() for x in lines):
+            assert line["sources"] and all(s in whole["sources"] for s in line["sources"])
+    il2 = claims[str(IR["claim-il2-cd4-gains-restore-immunity"])]["ledger"]
+    assert il2["status"] == "contradicted by randomised evidence"
+    assert not [n for n in whole["nodes"] if n["ledger"] and n["class"] in ("irg:Intervention", "irg:ClinicalStudy")]
+
+
+def test_claims_with_estimates_have_their_forest_plot_inline(graph):
+    html = to_html(graph)
+    data, plots = page_data(html), templates(html)
+    with_plot = {n["ledger"]["forest"]: n for n in data["nodes"] if n["ledger"] and n["ledger"]["forest"]}
+    assert with_plot and set(with_plot) == set(plots)
+    for template, node in with_plot.items():
+        root = assert_only_drawing(plots[template])
+        ids = {e.get("id") for e in root.iter() if e.get("id")}
+        assert f"{template}-null-line-0" in ids and all(i.startswith(f"{template}-") for i in ids)
+        assert "width" not in root.attrib and root.get("viewBox")
+    il2 = next(n for n in data["nodes"] if n["id"] == str(IR["claim-il2-cd4-gains-restore-immunity"]))
+    shown = " ".join(e.text or "" for e in ET.fromstring(plots[il2["ledger"]["forest"]]).iter("{http://www.w3.org/2000/svg}text"))
+    assert "ESPRIT" in shown and "HR 5.84" in shown and "(0.59 to 43.57)" in shown
+
+
+def test_hostile_ledger_and_plot_strings_stay_text(tmp_path):
+    graph = irgraph.load_graph([FIXTURES / "hostile"])
+    html = to_html(graph)
+    data = page_data(html)
+    claim = next(n for n in data["nodes"] if n["id"] == "https://w3id.org/irgraph/id/claim'onmouseover='alert(14)'")
+    (line,) = claim["ledger"]["lines"]["contradicts"]
+    assert line["label"] == str(graph.value(IR["hostile-finding"], RDFS.label))
+    assert line["rationale"].startswith("Because <iframe src=javascript:alert(20)>")
+    assert claim["ledger"]["certainty"]["rationale"] == "<img src=x onerror=alert(21)> rated down"
+    svg = templates(html)[claim["ledger"]["forest"]]
+    root = assert_only_drawing(svg)
+    titles = [e.text or "" for e in root.iter("{http://www.w3.org/2000/svg}title")]
+    assert any(str(graph.value(IR["hostile-finding"], RDFS.label)) in t for t in titles)
+    assert "<script" not in svg and "&lt;script&gt;alert(16)" in svg
+    assert len(resources(html).scripts) == 3  # nothing in a plot opened or closed a script

@@ -43,6 +43,7 @@ from .namespaces import IR, IRG, compact, expand, prefixes
 from .network import ExplanationPath, Stats, explain_paths, graph_stats, to_networkx
 from .query import QueryResult, check_query, query_graph, run_query, run_saved_query
 from .report import Problem, Report
+from .resources import package_version
 from .serve import make_server
 from .store import DEFAULT_GRAPH_IRI, StoreSpec, parse_store
 from .terms import resolve as resolve_term
@@ -121,17 +122,6 @@ __all__ = [
 #: Imported on first use: only remote stores need the HTTP client, and the
 #: command line starts faster without it.
 _REMOTE = ("PushResult", "push", "remote_graph")
-
-
-def package_version() -> str:
-    """The installed version of irgraph ("0+unknown" in a source tree that is not installed)."""
-    # importlib.metadata is read only when asked: importing it costs more than the rest of the start-up checks
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("irgraph")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def __getattr__(name: str):

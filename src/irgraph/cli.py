@@ -366,6 +366,88 @@ def serve(data, store, host, port, timeout, cors_origins, allowed_hosts, max_req
         server.server_close()
 
 
+# ---- irgraph claims: the claim ledger ----------------------------------------
+
+@main.command()
+@data_options
+@click.option("--format", "fmt", type=click.Choice(formats.names(formats.LEDGER)), default="text", show_default=True,
+              help=formats.help_text(formats.LEDGER) + ".")
+@click.option("--claim", "claim", metavar="TERM",
+              help="Only this claim (or statement): a label, synonym, compact name (ir:claim-…) or IRI.")
+def claims(data: tuple[str, ...], store: str, fmt: str, claim: str | None) -> None:
+    """The fact sheet re-read against the later evidence: the claim ledger, claim by claim.
+
+    For each claim (and each other statement an evidence line bears on):
+    its text and sources, its status and the curators' certainty with the
+    GRADE reasons for rating it down, the counts of later findings that
+    support, contradict and qualify it, and those evidence lines by
+    direction, each with its study (design, N), strength, rationale and
+    source. Computed from the evidence lines, never typed by hand. A
+    research and education tool, not medical advice.
+
+    \b
+    Examples:
+      irgraph claims
+      irgraph claims --claim "IL-2's large CD4 increases make the immune system stronger"
+      irgraph claims --format csv > ledger.csv
+    """
+    from .claims import claim_ledger
+
+    ledger = claim_ledger(load_data(data, store=store).graph, claim)
+    output = formats.for_kind(formats.LEDGER, fmt).write(ledger)
+    click.echo(printable(output) if fmt == "text" else output, nl=False)  # data must not steer a terminal
+
+
+# ---- irgraph plot: figures for slides and papers ------------------------------
+
+@main.group()
+def plot() -> None:
+    """Figures drawn from the graph, for slides and papers (SVG or PNG).
+
+    \b
+    Example:
+      irgraph plot forest --claim "The CD4 count is a good gauge of immune function" -o cd4.svg
+    """
+
+
+@plot.command()
+@data_options
+@click.option("--claim", metavar="TERM", help="Only the findings whose evidence lines bear on this claim, marked by direction.")
+@click.option("--intervention", metavar="TERM", help="Only the findings about this intervention (or one narrower).")
+@click.option("--format", "fmt", type=click.Choice(formats.names(formats.FIGURE)), default=None,
+              help=formats.help_text(formats.FIGURE) + " [default: from the suffix of -o, else svg].")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="The file to write (atomically), e.g. forest.svg or forest.png.")
+@click.option("--width", type=click.IntRange(min=1), default=1600, show_default=True, help="Width in pixels.")
+@click.option("--height", type=click.IntRange(min=1), default=None,
+              help="Height in pixels [default: what the rows need; a smaller one is refused].")
+@click.option("--title", default=None, help="The title [default: says what is drawn].")
+@FOLLOW_SYMLINKS
+def forest(data: tuple[str, ...], store: str, claim: str | None, intervention: str | None, fmt: str | None, output: str,
+           width: int, height: int | None, title: str | None, follow_symlinks: bool) -> None:
+    """A forest plot of every finding with an effect estimate and interval.
+
+    A row per finding (study, design and N, comparison, estimate and
+    interval as the source prints them, source); ratios on a log axis with
+    the null line at 1, differences in panels of their own with the null
+    line at 0. --claim marks each row by the direction of its evidence
+    line. Exit code 2 for an unknown claim or intervention, or when nothing
+    selected has an estimate with an interval.
+
+    \b
+    Examples:
+      irgraph plot forest -o forest.svg
+      irgraph plot forest --claim ir:claim-cd4-count-measures-immune-function -o cd4.png
+      irgraph plot forest --intervention IL-2 --width 1200 -o il-2.svg
+    """
+    from .forest import save_forest_plot
+
+    checked_output_file(output, follow_symlinks=follow_symlinks)  # refused before the work
+    written = save_forest_plot(load_data(data, store=store).graph, output, fmt=fmt, follow_symlinks=follow_symlinks,
+                               claim=claim, intervention=intervention, width=width, height=height, title=title)
+    click.echo(f"wrote {written}", err=True)
+
+
 # ---- irgraph viz: the interactive explorer ----------------------------------
 
 

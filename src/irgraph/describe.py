@@ -2,7 +2,9 @@
 
 Type, labels and synonyms, definition, outgoing values and links, incoming
 links, and the sources behind the entity and every statement about it. The
-facts come from the ``describe-*.rq`` queries.
+facts come from the ``describe-*.rq`` queries. For a claim (or any statement
+an evidence line bears on), the first section is its entry in the claim
+ledger (:mod:`irgraph.claims`): status, certainty, counts and the lines.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from .claims import Citation, ClaimEntry, ledger_entry
 from .deprecation import callable_module
 from .query import DEFAULT_TIMEOUT, display, run_saved_query
 from .terms import resolve
@@ -27,22 +30,6 @@ class Link:
     property_label: str
     value: str
     value_label: str = ""
-
-
-@dataclass
-class Citation:
-    """One source: its label and identifiers."""
-
-    source: str
-    label: str
-    doi: str = ""
-    pmid: str = ""
-    url: str = ""
-
-    def to_text(self) -> str:
-        ids = [f"doi:{self.doi}" if self.doi else "", f"PMID {self.pmid}" if self.pmid else "", self.url]
-        shown = ", ".join(x for x in ids if x)
-        return f"{self.label}" + (f" [{shown}]" if shown else "")
 
 
 @dataclass
@@ -72,9 +59,18 @@ class Description:
     outgoing: list[Link] = field(default_factory=list)
     incoming: list[Link] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)
+    #: its entry in the claim ledger, for a claim or a statement that evidence bears on (None otherwise)
+    ledger: ClaimEntry | None = None
+
+    def to_dict(self) -> dict:
+        """The JSON shape: identity first, then ``ledger`` (the claim ledger's entry, or null), then links and sources."""
+        record = asdict(self)
+        del record["ledger"]
+        identity = {key: record.pop(key) for key in ("iri", "label", "types", "synonyms", "definition")}
+        return {**identity, "ledger": None if self.ledger is None else self.ledger.to_dict(), **record}
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2, ensure_ascii=False)
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
     def to_text(self) -> str:
         lines = [f"{self.label}  <{self.iri}>", f"  type: {', '.join(self.types) or 'none'}"]
@@ -82,6 +78,9 @@ class Description:
             lines.append(f"  also called: {', '.join(self.synonyms)}")
         if self.definition:
             lines.append(f"  definition: {self.definition}")
+        if self.ledger is not None:
+            lines.append("\nThe claim ledger (computed from the evidence lines; not medical advice)")
+            lines += self.ledger.ledger_lines()
         if self.outgoing:
             lines.append("\nWhat it says")
             for link in self.outgoing:
@@ -122,6 +121,7 @@ def describe_entity(graph: Graph, term: str, *, timeout: float | None = DEFAULT_
         types=sorted(display(t) for t in graph.objects(node, RDF.type)),
         synonyms=sorted(str(o) for o in graph.objects(node, SKOS.altLabel)),
         definition=next((str(o) for o in graph.objects(node, SKOS.definition)), ""),
+        ledger=ledger_entry(graph, node, timeout=timeout),
     )
     for row in run_saved_query(graph, "describe-outgoing", {"node": node}, timeout=timeout):
         if row["property"] in _SHOWN_ABOVE:

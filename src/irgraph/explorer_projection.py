@@ -16,6 +16,10 @@ Built on :func:`irgraph.network.to_networkx`:
   that the first picture is readable; their content is one click away in
   the details panel.
 
+Each claim (and each statement an evidence line bears on) carries its entry
+of the claim ledger (:mod:`irgraph.claims`): a badge with its status and
+certainty on the node, and the ledger in its details.
+
 Positions come from :mod:`irgraph.explorer_layout`; the page itself from
 :mod:`irgraph.visualize`.
 """
@@ -31,6 +35,7 @@ from urllib.parse import quote, urlsplit
 import networkx as nx
 from rdflib import Graph, URIRef
 
+from .claims import ClaimEntry, EvidenceLine, Ledger, claim_ledger
 from .errors import UsageError
 from .explorer_layout import CLASS_ORDER, CLASS_STYLE, COLUMN_NAMES, DEFAULT_STYLE, FONT_SIZE, layout
 from .namespaces import compact, expand
@@ -346,8 +351,49 @@ def _phases_of(ctx: _Context, node: str, study_phase: dict[str, list[str]]) -> l
     return sorted(phases)
 
 
-def _node_records(ctx: _Context, network: nx.MultiDiGraph, link_facts, verdicts, positions, column_of) -> list[dict]:
-    """One record per drawn node: what the details panel shows, and where the node sits."""
+def _line_record(line: EvidenceLine) -> dict:
+    cited = [c.source for c in line.sources]
+    return {
+        "item": line.item, "label": line.item_label, "kind": line.item_kind,
+        "studies": [study.to_text(cited) for study in line.studies],
+        "estimate": line.estimate.to_text() if line.estimate is not None else "",
+        "strength": line.strength, "basis": line.basis, "rationale": line.rationale,
+        "sources": cited, "sections": line.sections,
+    }
+
+
+def ledger_record(entry: ClaimEntry) -> dict:
+    """What a node's details show of its claim ledger entry, and the badge on the node."""
+    certainty = entry.certainty
+    level = certainty.level if certainty is not None else ""
+    return {
+        "status": entry.status,
+        "badge": entry.status + (f" \u00b7 certainty: {level}" if level else ""),
+        "certainty": {"level": level, "downgraded": certainty.downgraded_for, "rationale": certainty.rationale,
+                      "sources": [] if certainty.rests_on else [c.source for c in certainty.sources]}
+        if certainty is not None else None,
+        "counts": [entry.supporting, entry.contradicting, entry.qualifying],
+        "design": entry.strongest_design,
+        "lines": {d: [_line_record(line) for line in entry.lines_in(d)] for d in ("supports", "contradicts", "qualifies")},
+        "own": [_line_record(line) for line in entry.lines if not line.later],
+        "forest": "",
+    }
+
+
+def _ledger_sources(records: dict[str, dict]) -> set[str]:
+    """Every source a ledger record names (its lines', and where the curators looked)."""
+    found: set[str] = set()
+    for record in records.values():
+        for line in [*record["own"], *(x for lines in record["lines"].values() for x in lines)]:
+            found.update(line["sources"])
+        if record["certainty"]:
+            found.update(record["certainty"]["sources"])
+    return found
+
+
+def _node_records(ctx: _Context, network: nx.MultiDiGraph, link_facts, verdicts, positions, column_of,
+                  ledgers: dict[str, dict]) -> list[dict]:
+    """One record per drawn node: what the details panel shows (with its claim ledger), and where the node sits."""
     study_phase: dict[str, list[str]] = {}
     for u, v, data in ctx.full.edges(data=True):
         if data["relation"] == _c(IRG.phase):
@@ -380,6 +426,7 @@ def _node_records(ctx: _Context, network: nx.MultiDiGraph, link_facts, verdicts,
                 "external": _external_links(ctx.graph, node, entities, ctx.labels),
                 "phases": _phases_of(ctx, node, study_phase),
                 "verdict": min(verdicts[node]) if len(verdicts.get(node, ())) == 1 else "",
+                "ledger": ledgers.get(node),
             }
         )
     return records
@@ -487,6 +534,14 @@ class _Views:
             for h in rows
         ]
 
+    def filters(self, trails: dict[str, list[str]], approaches: list[dict], in_page: set[str]) -> dict:
+        """The trail and approach filters redraw their nodes in columns of their own (not for large graphs)."""
+        if len(in_page) > LARGE_GRAPH:
+            return {}
+        views = {key: self.of(members) for key, members in sorted(trails.items())}
+        views.update((approach["id"], self.of(approach["nodes"])) for approach in approaches)
+        return views
+
     def of(self, members: Iterable[str]) -> dict:
         """A layout of just these nodes, for a filter that shows only them (small graphs)."""
         part = self.network.subgraph(sorted(members))
@@ -509,11 +564,14 @@ def explorer_data(
     depth: int = DEFAULT_DEPTH,
     include_classes: Iterable[str] = (),
     exclude_classes: Iterable[str] = (),
+    ledger: Ledger | None = None,
 ) -> dict:
     """What the page draws, as plain data (the JSON embedded in the page).
 
     Keys: ``nodes`` (id, label, class, position, synonyms, definition, facts,
-    sections, sources, identifiers, external links, phases), ``edges``
+    sections, sources, identifiers, external links, phases, and for a claim
+    its ``ledger``: :func:`ledger_record` of its entry in ``ledger``, the
+    claim ledger of ``graph`` unless given), ``edges``
     (from, to, relation, label), ``classes`` (legend and class filter),
     ``sources`` (provenance records by IRI), ``approaches``, ``phases`` and
     ``trails`` (the filters' node sets), ``focus``. Raises
@@ -536,17 +594,19 @@ def explorer_data(
     whole = focus_iri is None and not chosen
     off = {cls for cls in drawn_classes if cls in HIDDEN_BY_DEFAULT} if whole else set()
     core = {n for n in network.nodes if ctx.classes[n] not in off}
-    node_labels = {n: ctx.name(n) for n in network}
+    ledgers = {e.iri: ledger_record(e) for e in (claim_ledger(graph) if ledger is None else ledger).entries if e.iri in network}
+    node_labels = {n: ctx.name(n) + (f"\n{ledgers[n]['badge']}" if n in ledgers else "") for n in network}
     positions, headings, column_of = layout(network, ctx.classes, node_labels, core)
     views = _Views(ctx, network, node_labels, positions)
 
-    nodes = _node_records(ctx, network, link_facts, verdicts, positions, column_of)
+    nodes = _node_records(ctx, network, link_facts, verdicts, positions, column_of, ledgers)
     edges = [
         {"id": index, "from": u, "to": v, "relation": data["relation"], "label": data["label"],
          "curved": column_of[u] == column_of[v]}
         for index, (u, v, data) in enumerate(sorted(network.edges(data=True), key=lambda e: (e[0], e[2]["relation"], e[1])))
     ]
-    used_sources = sorted({s for n in nodes for s in n["sources"]} | {n["id"] for n in nodes if n["class"] == _c(IRG.Source)})
+    used_sources = sorted({s for n in nodes for s in n["sources"]} | {n["id"] for n in nodes if n["class"] == _c(IRG.Source)}
+                          | _ledger_sources(ledgers))
     sources = {s: _source_record(graph, ctx.full, s, set(ctx.full.nodes), ctx.labels) for s in used_sources}
 
     # evidence trails, and approaches (narrower under broader) with the trails of their interventions
@@ -556,13 +616,7 @@ def explorer_data(
     trails = {node: [n for n in trail_of[node] if n in in_page] for node in interventions if node in in_page}
     approaches = _approach_rows(ctx, trail_of, in_page)
 
-    # the trail and approach filters redraw their nodes in their own columns (not for large graphs)
-    filter_views = {}
-    if len(in_page) <= LARGE_GRAPH:
-        for key, members in sorted(trails.items()):
-            filter_views[key] = views.of(members)
-        for approach in approaches:
-            filter_views[approach["id"]] = views.of(approach["nodes"])
+    filter_views = views.filters(trails, approaches, in_page)
 
     return {
         "nodes": nodes,

@@ -9,7 +9,15 @@ it can serialise and which function writes it:
 * ``construct``: the graph a CONSTRUCT or DESCRIBE query returns, written by
   the same ``writer``;
 * ``select`` / ``ask``: query results, written by ``result_writer`` (a
-  function of a :class:`~irgraph.query.QueryResult`).
+  function of a :class:`~irgraph.query.QueryResult`);
+* ``ledger``: the claim ledger (``irgraph claims --format``), written by
+  ``writer`` from a :class:`~irgraph.claims.Ledger`;
+* ``figure``: a plot (``irgraph plot forest --format``), whose ``writer``
+  takes a :class:`~irgraph.forest.DrawnPlot` and returns the file's bytes.
+
+A name may stand for one format of each kind (``json`` is SPARQL results
+JSON for a query and the ledger's own JSON for the ledger):
+:func:`for_kind` finds the one of a kind, :func:`get` the first listed.
 
 ``irgraph query --format``, ``irgraph export --format``, the SPARQL
 endpoint's content negotiation and service description, and the media types
@@ -37,6 +45,7 @@ from .errors import UsageError
 
 #: what a format can serialise
 GRAPH, CONSTRUCT, SELECT, ASK = "graph", "construct", "select", "ask"
+LEDGER, FIGURE = "ledger", "figure"
 
 
 @dataclass(frozen=True)
@@ -112,8 +121,18 @@ FORMATS: tuple[Format, ...] = (
     Format("sssom", "SSSOM TSV: every mapping, with its metadata", "text/tab-separated-values", ".sssom.tsv",
            frozenset({GRAPH}), writer="irgraph.mappings:to_sssom"),
     Format("html", "the explorer page", "text/html", ".html", frozenset(), writer="irgraph.visualize:to_html"),
+    Format("text", "the ledger for people", None, ".txt", frozenset({LEDGER}), writer="irgraph.claims:to_text"),
+    Format("json", "the ledger as JSON (docs/claims.md)", "application/json", ".json", frozenset({LEDGER}),
+           writer="irgraph.claims:to_json"),
+    Format("csv", "one row per claim", "text/csv", ".csv", frozenset({LEDGER}), writer="irgraph.claims:to_csv"),
+    Format("svg", "SVG, text as text, the same bytes every run", "image/svg+xml", ".svg", frozenset({FIGURE}),
+           writer="irgraph.forest:to_svg"),
+    Format("png", "PNG of the requested size", "image/png", ".png", frozenset({FIGURE}), writer="irgraph.forest:to_png"),
 )
-_BY_NAME = {f.name: f for f in FORMATS}
+_BY_NAME: dict[str, Format] = {}
+for _format in FORMATS:
+    _BY_NAME.setdefault(_format.name, _format)  # the first of a name: the query formats come before the ledger's
+del _format
 
 
 def get(name: str) -> Format:
@@ -122,6 +141,18 @@ def get(name: str) -> Format:
         return _BY_NAME[name]
     except KeyError:
         raise UsageError(f"unknown format {name!r}; choose one of: {', '.join(_BY_NAME)}") from None
+
+
+def for_kind(kind: str, name: str) -> Format:
+    """The format called ``name`` that serialises ``kind``, or a :class:`UsageError` listing those of the kind.
+
+    >>> for_kind(LEDGER, "json").writer
+    'irgraph.claims:to_json'
+    """
+    for entry in FORMATS:
+        if entry.name == name and entry.can(kind):
+            return entry
+    raise UsageError(f"unknown format {name!r} for a {kind}; choose one of: {', '.join(names(kind))}")
 
 
 def formats_for(*kinds: str) -> tuple[Format, ...]:

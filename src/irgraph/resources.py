@@ -2,7 +2,8 @@
 
 An installed wheel carries ``ontology/`` and ``data/`` inside the package
 (``irgraph/ontology``, ``irgraph/data``); a source checkout keeps them at the
-top of the repository. Both layouts are found here and nowhere else.
+top of the repository. Both layouts are found here and nowhere else, and so
+is the installed version (outputs that say which irgraph made them read it).
 """
 
 from __future__ import annotations
@@ -55,3 +56,14 @@ def data_dir() -> Path:
 def queries_dir() -> Path:
     """The SPARQL query files (catalog, violation checks, reports)."""
     return _PACKAGE_DIR / "queries"
+
+
+def package_version() -> str:
+    """The installed version of irgraph ("0+unknown" in a source tree that is not installed)."""
+    # importlib.metadata is read only when asked: importing it costs more than the rest of the start-up checks
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("irgraph")
+    except PackageNotFoundError:
+        return "0+unknown"

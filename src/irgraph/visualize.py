@@ -8,7 +8,10 @@ block with ``<``, ``>`` and ``&`` escaped, the title goes through Jinja's
 HTML autoescaping, and the page's script only ever sets ``textContent`` and
 builds links with DOM APIs (http and https addresses only). A
 Content-Security-Policy allows the two inline scripts by their hashes and
-nothing else.
+nothing else. A claim's forest plot is SVG drawn when the page is built
+(:func:`irgraph.forest.explorer_svg`: matplotlib escapes its text, and an
+allow-list keeps only drawing elements and attributes), in a ``<template>``
+that the script clones into the details panel.
 
 Three modules make the explorer: :mod:`irgraph.explorer_projection` (what
 is drawn: :func:`explorer_data`), :mod:`irgraph.explorer_layout` (where:
@@ -31,6 +34,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import Graph
 
+from .claims import Ledger, claim_ledger
 from .errors import IrgraphError
 from .explorer_layout import CLASS_STYLE, COLUMNS, FONT_SIZE
 from .explorer_projection import (
@@ -44,6 +48,7 @@ from .explorer_projection import (
     explorer_data,
     web_link,
 )
+from .forest import explorer_svg
 from .load import load_data
 from .store import DEFAULT_STORE
 from .writes import checked_output_file, write_atomic
@@ -128,6 +133,27 @@ def _json_for_html(value) -> str:
     )
 
 
+def _forest_plots(graph: Graph, ledger: Ledger, data: dict) -> list[dict]:
+    """The forest plot of each claim in the page that has findings to draw, as sanitized inline SVG.
+
+    Each goes in a ``<template>`` whose id (``forest-N``, made here, never
+    from the data) the claim's ledger record names; its ids are prefixed
+    with it, so two plots in one page never share one.
+    """
+    entries = {entry.iri: entry for entry in ledger.entries}
+    plots: list[dict] = []
+    for node in data["nodes"]:
+        record = node.get("ledger")
+        if record is None or node["id"] not in entries:
+            continue
+        template = f"forest-{len(plots)}"
+        svg = explorer_svg(graph, entries[node["id"]], prefix=f"{template}-")
+        if svg is not None:
+            record["forest"] = template
+            plots.append({"id": template, "svg": svg})
+    return plots
+
+
 def _environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
@@ -156,9 +182,11 @@ def explorer_page(
     """
     vis_script, vis_style = _vis_assets()
     script = _page_script()
+    ledger = claim_ledger(graph)
     data = explorer_data(
-        graph, focus=focus, depth=depth, include_classes=include_classes, exclude_classes=exclude_classes
+        graph, focus=focus, depth=depth, include_classes=include_classes, exclude_classes=exclude_classes, ledger=ledger
     )
+    plots = _forest_plots(graph, ledger, data)
     warnings = []
     if data["large"]:
         warnings.append(
@@ -170,6 +198,7 @@ def explorer_page(
         title=title,
         disclaimer=DISCLAIMER,
         graph_json=_json_for_html(data),
+        forest_plots=plots,
         vis_script=vis_script,
         vis_style=vis_style,
         page_script=script,

@@ -1,6 +1,7 @@
 /* The explorer page's script. Data strings only ever reach the page through
  * textContent, DOM nodes and vis-network's canvas; links are built with
- * createElement("a") and only for http(s) addresses. */
+ * createElement("a") and only for http(s) addresses. A claim's forest plot is
+ * cloned from its <template>, sanitized SVG made when the page was built. */
 (function () {
   "use strict";
 
@@ -151,10 +152,11 @@
   var visNodes = data.nodes.map(function (n) {
     var c = styleOf(n["class"]);
     var inside = c.shape === "box" || c.shape === "ellipse";
+    var badge = n.ledger ? "\n[" + n.ledger.badge + "]" : "";
     return {
       id: n.id,
-      label: n.label,
-      title: n.label + "\n" + c.label,
+      label: n.label + badge,
+      title: n.label + badge + "\n" + c.label,
       x: n.x,
       y: n.y,
       shape: c.shape,
@@ -499,8 +501,10 @@
     type.appendChild(swatch);
     type.appendChild(document.createTextNode(c.label + " \u00b7 " + n.compact));
     details.appendChild(type);
+    if (n.ledger) details.appendChild(badges(n.ledger));
     if (n.synonyms.length) details.appendChild(el("p", null, "Also called: " + n.synonyms.join("; ")));
     n.definition.forEach(function (text) { details.appendChild(el("p", null, text)); });
+    if (n.ledger) ledgerSection(n.ledger);
     if (INTERVENTION_CLASSES[n["class"]] && trailSets.has(id)) {
       var trail = el("button", "action", "Show the evidence trail");
       trail.type = "button";
@@ -558,6 +562,105 @@
       var own = n["class"] === "irg:Source" ? [id] : [];
       own.concat(n.sources).forEach(function (sourceId) { details.appendChild(sourceBlock(sourceId)); });
       if (!n.sources.length && n["class"] !== "irg:Source") details.appendChild(el("p", "muted", "No source is recorded."));
+    }
+  }
+  // ---- the claim ledger and the forest plot ----------------------------------
+  var STATUS_CLASS = {
+    "untested": "untested", "contradicted by randomised evidence": "contradicted", "contested": "contested",
+    "contradicted": "contradicted", "supported": "supported", "qualified": "qualified"
+  };
+  var DIRECTION_HEADINGS = [["supports", "Supporting"], ["contradicts", "Contradicting"], ["qualifies", "Qualifying"]];
+  function badges(ledger) {
+    var p = el("p", "badges");
+    p.appendChild(el("span", "badge " + (STATUS_CLASS[ledger.status] || "other"), ledger.status));
+    if (ledger.certainty && ledger.certainty.level) {
+      p.appendChild(el("span", "badge certainty", "certainty: " + ledger.certainty.level));
+    }
+    return p;
+  }
+  function citeLine(sourceIds, sections) {
+    var line = el("div", "muted");
+    line.appendChild(document.createTextNode(sourceIds.length > 1 ? "Sources: " : "Source: "));
+    sourceIds.forEach(function (sourceId, i) {
+      var s = data.sources[sourceId];
+      if (i) line.appendChild(document.createTextNode("; "));
+      line.appendChild(nodeById.has(sourceId) ? nodeButton(sourceId) : document.createTextNode(s ? s.label : sourceId));
+      (s ? s.ids : []).forEach(function (row) {
+        if (!row[2]) return;
+        line.appendChild(document.createTextNode(" "));
+        line.appendChild(webLink(row[2], row[0] + " " + row[1]));
+      });
+    });
+    if (sections.length) {
+      line.appendChild(document.createTextNode(", " + sections.map(function (x) { return "\u201c" + x + "\u201d"; }).join("; ")));
+    }
+    return line;
+  }
+  function ledgerLine(line, direction) {
+    var box = el("div", "ledger-line " + direction);
+    var head = el("div");
+    head.appendChild(nodeById.has(line.item) ? nodeButton(line.item) : el("strong", null, line.label));
+    head.appendChild(el("span", "muted", " (" + line.kind + ")"));
+    box.appendChild(head);
+    line.studies.forEach(function (s) { box.appendChild(el("div", null, "Study: " + s)); });
+    if (line.estimate) box.appendChild(el("div", null, "Estimate: " + line.estimate));
+    var judged = [line.strength ? line.strength + " evidence" : "", line.basis].filter(Boolean).join("; ");
+    if (judged) box.appendChild(el("div", "muted", judged));
+    if (line.rationale) box.appendChild(el("div", null, "Why: " + line.rationale));
+    if (line.sources.length) box.appendChild(citeLine(line.sources, line.sections));
+    return box;
+  }
+  var overlay = document.getElementById("plot-overlay");
+  var overlayFigure = document.getElementById("plot-overlay-figure");
+  function closePlot() {
+    overlay.hidden = true;
+    clear(overlayFigure);
+  }
+  function openPlot(template) {
+    clear(overlayFigure).appendChild(template.content.cloneNode(true));
+    overlay.hidden = false;
+    document.getElementById("plot-close").focus();
+  }
+  document.getElementById("plot-close").addEventListener("click", closePlot);
+  overlay.addEventListener("click", function (event) { if (event.target === overlay) closePlot(); });
+  document.addEventListener("keydown", function (event) { if (event.key === "Escape" && !overlay.hidden) closePlot(); });
+  function forestFigure(ledger) {
+    var template = ledger.forest ? document.getElementById(ledger.forest) : null;
+    if (!template || template.tagName !== "TEMPLATE") return;
+    var figure = el("div", "forest");
+    figure.appendChild(template.content.cloneNode(true));
+    figure.title = "Click to enlarge";
+    figure.addEventListener("click", function () { openPlot(template); });
+    details.appendChild(figure);
+    var larger = el("button", "action", "Show the forest plot larger");
+    larger.type = "button";
+    larger.addEventListener("click", function () { openPlot(template); });
+    details.appendChild(larger);
+  }
+  function ledgerSection(ledger) {
+    section("Claim ledger");
+    details.appendChild(el("p", "muted", "Computed from the evidence lines; the certainty is the curators' " +
+      "GRADE-style judgement of the later evidence. For research and education, not medical advice."));
+    var c = ledger.certainty;
+    if (c) {
+      var down = c.downgraded.length ? " (rated down for " + c.downgraded.join(", ") + ")" : "";
+      details.appendChild(el("p", "certainty-line", "Certainty: " + (c.level || "not assessed") + down));
+      if (c.rationale) details.appendChild(el("p", null, c.rationale));
+      if (c.sources.length) details.appendChild(citeLine(c.sources, []));
+    }
+    var counts = "Later findings: " + ledger.counts[0] + " supporting, " + ledger.counts[1] + " contradicting, " +
+      ledger.counts[2] + " qualifying" + (ledger.design ? "; strongest design: " + ledger.design : "");
+    details.appendChild(el("p", "counts-line", counts));
+    forestFigure(ledger);
+    DIRECTION_HEADINGS.forEach(function (pair) {
+      var lines = ledger.lines[pair[0]] || [];
+      if (!lines.length) return;
+      section(pair[1] + " (" + lines.length + ")");
+      lines.forEach(function (line) { details.appendChild(ledgerLine(line, pair[0])); });
+    });
+    if (ledger.own.length) {
+      section("The source's own reasons, not counted (" + ledger.own.length + ")");
+      ledger.own.forEach(function (line) { details.appendChild(ledgerLine(line, "own")); });
     }
   }
   function sourceBlock(sourceId) {
