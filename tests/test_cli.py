@@ -59,11 +59,23 @@ def test_list_shows_research_questions_before_internal_queries(invoke):
     assert internal < out.index("study-without-phase-violation") and internal < out.index("construct-void-dataset")
 
 
-def test_wide_tables_do_not_shorten_long_text(invoke):
-    sparql = "SELECT ?d WHERE { ir:il-2 skos:definition ?d }"
-    assert "…" in invoke("query", sparql).output
-    wide = invoke("query", sparql, "--wide").output
-    assert "…" not in wide and "Given in trials as aldesleukin." in wide
+def test_tables_wrap_long_text_to_the_terminal_and_wide_tables_keep_rows_on_one_line(invoke, monkeypatch):
+    sparql = "SELECT ?s ?d WHERE { VALUES ?s { ir:il-2 } ?s skos:definition ?d }"
+    definition = " ".join(invoke("query", sparql, "--format", "csv").output.splitlines()[1].split(",", 1)[1].strip('"').split())
+    assert len(definition) > 100
+    for columns in (40, 72, 100):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        lines = invoke("query", sparql).output.splitlines()
+        assert all(len(line) <= columns for line in lines), (columns, lines)
+        body = lines[2:-1]
+        assert body[0].startswith("ir:il-2 ") and len(body) > 1
+        indent = lines[1].index(" -") + 1  # where the second column starts
+        assert all(line[:indent].strip() == "" for line in body[1:])
+        assert " ".join(line[indent:].strip() for line in body) == definition  # nothing cut, nothing lost
+        assert lines[-1] == "(1 row)"
+    monkeypatch.setenv("COLUMNS", "40")
+    wide = invoke("query", sparql, "--wide").output.splitlines()
+    assert len(wide) == 4 and wide[2].endswith(definition)
 
 
 @pytest.mark.parametrize("text, expected", [("CD4", "ir:cd4-t-cell"), ("Hollis Eden", "ir:hollis-eden-pharmaceuticals"),

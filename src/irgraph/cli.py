@@ -241,7 +241,7 @@ def _read_query_file(handle) -> str:
 @click.option("--name", "name", help="Run a catalog query by name (see --list).")
 @click.option("--list", "list_catalog", is_flag=True,
               help="List the catalog: the research questions, then irgraph's own queries (checks, counts); name, title, description.")
-@click.option("--wide", is_flag=True, help="Table output: do not shorten long text to fit the terminal.")
+@click.option("--wide", is_flag=True, help="Table output: keep each row on one line (long text is otherwise wrapped to the terminal width).")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter; for catalog queries an entity by IRI, compact name, label or synonym. Repeatable.")
 @click.option("--format", "fmt", type=click.Choice(ALL_FORMATS), default=None,

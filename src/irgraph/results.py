@@ -12,7 +12,6 @@ result writers it names.
 from __future__ import annotations
 
 import re
-import sys
 
 from . import formats
 from .errors import UsageError
@@ -42,13 +41,17 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
-def _cell(text: str, width: int = 60) -> str:
-    text = printable(" ".join(text.split()))
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _cell(text: str) -> str:
+    return printable(" ".join(text.split()))
 
 
-def to_table(result: QueryResult, *, markdown: bool = False, width: int = 60) -> str:
-    """An aligned plain-text (or Markdown) table with compact names; long cells are shortened in plain text."""
+def to_table(result: QueryResult, *, markdown: bool = False, wrap: int | None = None) -> str:
+    """An aligned plain-text (or Markdown) table with compact names.
+
+    ``wrap`` is the width to fit: long cells are wrapped onto more lines
+    (never cut), and rows that take more than one line are set apart by a
+    blank line. ``None`` keeps every row on one line.
+    """
     header = result.variables
     rows = [[display(row.get(v)) for v in header] for row in result.rows]
     if markdown:
@@ -58,13 +61,55 @@ def to_table(result: QueryResult, *, markdown: bool = False, width: int = 60) ->
         lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
         lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
-    rows = [[_cell(c, width) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
-    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()
-    rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    rows = [[_cell(c) for c in row] for row in rows]
+    natural = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    widths = natural if wrap is None else fit_widths(natural, [len(h) for h in header], wrap)
+    wrapped = [[_wrap(c, w) for c, w in zip(row, widths, strict=True)] for row in rows]
+    widths = [max([len(h)] + [len(part) for r in wrapped for part in r[i]]) for i, h in enumerate(header)]
+
+    def joined(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    tall = any(len(cell) > 1 for row in wrapped for cell in row)
+    body: list[str] = []
+    for row in wrapped:
+        if tall and body:
+            body.append("")
+        height = max((len(cell) for cell in row), default=1)
+        body += [joined([cell[i] if i < len(cell) else "" for cell in row]) for i in range(height)]
     count = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
-    return "\n".join([line, rule, *body, count]) + "\n"
+    return "\n".join([joined(header), "  ".join("-" * w for w in widths), *body, count]) + "\n"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    import textwrap
+
+    return textwrap.wrap(text, width) or [""]
+
+
+def fit_widths(natural: list[int], least: list[int], total: int) -> list[int]:
+    """Column widths that fit ``total`` characters (two spaces between columns), narrowing the widest first.
+
+    No column is made narrower than its header or 8 characters (a table
+    that cannot fit then runs past ``total``).
+
+    >>> fit_widths([10, 80], [5, 5], 60)
+    [10, 48]
+    >>> fit_widths([70, 70], [5, 5], 60)
+    [29, 29]
+    >>> fit_widths([4, 6], [4, 6], 60)
+    [4, 6]
+    """
+    room = total - 2 * max(len(natural) - 1, 0)
+    floor = [min(n, max(h, 8)) for n, h in zip(natural, least, strict=True)]
+    if sum(natural) <= room or sum(floor) >= room:
+        return natural if sum(natural) <= room else floor
+    cap = max(natural)
+    while cap > 0 and sum(max(f, min(n, cap)) for n, f in zip(natural, floor, strict=True)) > room:
+        cap -= 1
+    return [max(f, min(n, cap)) for n, f in zip(natural, floor, strict=True)]
 
 
 def to_tsv(result: QueryResult) -> str:
@@ -80,25 +125,15 @@ def to_tsv(result: QueryResult) -> str:
 
 
 def to_text_table(result: QueryResult) -> str:
-    """The ``table`` format: :func:`to_table`, long cells shortened to fit the terminal's width."""
-    return to_table(result, width=cell_width(len(result.variables)))
-
-
-def cell_width(columns: int, terminal: int | None = None) -> int:
-    """How wide a cell may be for ``columns`` columns to fit the terminal (``COLUMNS``), at least 12 and at most 60.
-
-    >>> cell_width(2, terminal=80), cell_width(10, terminal=80), cell_width(1, terminal=300)
-    (39, 12, 60)
-    """
+    """The ``table`` format: :func:`to_table` wrapped to the terminal's width (``COLUMNS``)."""
     import shutil
 
-    total = terminal or shutil.get_terminal_size((120, 24)).columns
-    return max(12, min(60, (total - 2 * max(columns - 1, 0)) // max(columns, 1)))
+    return to_table(result, wrap=shutil.get_terminal_size((120, 24)).columns)
 
 
 def to_wide_table(result: QueryResult) -> str:
-    """The table with nothing shortened (``irgraph query --wide``)."""
-    return to_table(result, width=sys.maxsize)
+    """The table with every row on one line (``irgraph query --wide``)."""
+    return to_table(result)
 
 
 def to_markdown(result: QueryResult) -> str:
