@@ -45,12 +45,13 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
+from rdflib import URIRef  # noqa: E402
+
 import irgraph  # noqa: E402
 from generate import generate, parse_size  # noqa: E402
 from irgraph.catalog import catalog  # noqa: E402
-from irgraph.processes import ChildTimeout, in_child  # noqa: E402
 from irgraph.errors import IrgraphError  # noqa: E402
-from rdflib import URIRef  # noqa: E402
+from irgraph.processes import ChildTimeout, in_child  # noqa: E402
 
 BASELINE, DEFAULT = "memory", "oxigraph"
 STORE_NAMES = {BASELINE: "rdflib memory", DEFAULT: "Oxigraph (default)"}
@@ -109,7 +110,7 @@ def capped(function, cap: float) -> dict:
         value, _ = in_child(function, timeout=cap)
     except ChildTimeout:
         return {"status": "cap"}
-    except Exception as error:  # noqa: BLE001 - any failure is reported in the table, not lost
+    except Exception as error:
         return {"status": "error", "error": f"{type(error).__name__}: {error}"}
     return {"status": "ok", "value": value}
 
@@ -181,7 +182,7 @@ def in_subprocess(kind: str, job: dict, timeout: float) -> dict:
     try:
         done = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--worker", kind, json.dumps(job)],
-            capture_output=True, text=True, timeout=timeout,
+            check=False, capture_output=True, text=True, timeout=timeout,
         )
     except subprocess.TimeoutExpired:
         return {"status": "cap", "wall_seconds": time.perf_counter() - started}
@@ -203,7 +204,7 @@ def measure_build(runs: int) -> dict:
         for _ in range(runs):
             started = time.perf_counter()
             done = subprocess.run([sys.executable, "-m", "irgraph", "build", "--out", folder],
-                                  capture_output=True, text=True)
+                                  check=False, capture_output=True, text=True)
             times.append(time.perf_counter() - started)
             if done.returncode != 0:
                 return {"status": "error", "error": done.stderr.strip()[-2000:]}
@@ -216,13 +217,13 @@ def measure_explorer(node_counts: list[int]) -> dict:
         return {"status": "absent", "note": "benchmarks/explorer.py is absent: row skipped"}
     try:
         from explorer import time_to_interactive
-    except Exception as error:  # noqa: BLE001 - whatever stops the import is reported, not raised
+    except Exception as error:
         return {"status": "absent", "note": f"benchmarks/explorer.py could not be imported ({type(error).__name__}: {error})"}
     results = {}
     for count in node_counts:
         try:
             results[str(count)] = {"status": "ok", "seconds": time_to_interactive(count)}
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             results[str(count)] = {"status": "error", "error": f"{type(error).__name__}: {error}"}
     return {"status": "ok", "nodes": results}
 

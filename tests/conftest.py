@@ -78,7 +78,7 @@ def no_network(monkeypatch):
 
     def guarded_connect(self, address):
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and (host.startswith("127.") or host in ("::1", "localhost")) or self.family == socket.AF_UNIX:
+        if (isinstance(host, str) and (host.startswith("127.") or host in ("::1", "localhost"))) or self.family == socket.AF_UNIX:
             return real_connect(self, address)
         attempts.append(address)
         raise OSError(f"network blocked in tests: {address!r}")

@@ -35,7 +35,7 @@ class Listener:
             self.connections.append(address)
             connection.close()
 
-    def __enter__(self) -> "Listener":
+    def __enter__(self) -> Listener:
         self._thread.start()
         return self
 

@@ -11,10 +11,10 @@ def test_describe_an_intervention(graph):
     d = describe(graph, "IL-2")
     assert d.types == ["irg:Intervention"] and d.label == "IL-2"
     assert set(d.synonyms) == {"interleukin-2", "aldesleukin"}
-    out = {(l.property, l.value) for l in d.outgoing}
+    out = {(link.property, link.value) for link in d.outgoing}
     assert ("irg:evaluatedIn", "ir:study-esprit") in out and ("irg:hasApproach", "ir:approach-cytokine-therapy") in out
-    assert any(l.property_label == "evaluated in" and l.value_label == "ESPRIT" for l in d.outgoing)
-    incoming = {(l.value, l.property) for l in d.incoming}
+    assert any(link.property_label == "evaluated in" and link.value_label == "ESPRIT" for link in d.outgoing)
+    incoming = {(link.value, link.property) for link in d.incoming}
     assert ("ir:finding-esprit-no-clinical-benefit", "irg:aboutIntervention") in incoming
     assert ("ir:vaccine-il2-combination", "irg:hasComponent") in incoming
     refs = {ref.statement.rsplit("/", 1)[1]: ref for ref in d.sources}
@@ -34,7 +34,7 @@ def test_describe_cli_text_and_json(invoke):
     cited = {ref["statement"].rsplit("/", 1)[1]: {s["label"] for s in ref["sources"]} for ref in data["sources"]}
     assert cited["finding-gieu006-safe"] == {"ClinicalTrials.gov record NCT00711230 (DermaVir GIEU006)"}
     assert "Rodriguez B et al., J Acquir Immune Defic Syndr 2013 (DermaVir in ACTG A5176)" in cited["dermavir"]  # its own sources
-    assert any(l["property"] == "irg:route" and l["value"] == "ir:route-topical" for l in data["outgoing"])
+    assert any(link["property"] == "irg:route" and link["value"] == "ir:route-topical" for link in data["outgoing"])
 
 
 def test_describe_unknown_term_exits_2(invoke):

@@ -111,7 +111,7 @@ def test_python_examples_in_the_docs_run(doc_folder):
     for page, block in _blocks("python"):
         if ">>>" in block or any(skip in block for skip in _NOT_RUN_HERE):
             continue  # doctests run below; a remote store needs a server (tests/test_stores.py runs one)
-        exec(compile(block, f"{page} example", "exec"), {"__name__": "docs_example"})  # noqa: S102 - the docs' own code
+        exec(compile(block, f"{page} example", "exec"), {"__name__": "docs_example"})
 
 
 def test_doctest_examples_in_the_docs(doc_folder):

@@ -11,9 +11,9 @@ import struct
 
 import pytest
 from rdflib import RDF, RDFS, Namespace, URIRef
+from tools.screenshot import browser_missing, offline_page, screenshot, wait_until_drawn
 
 import irgraph
-from tools.screenshot import browser_missing, offline_page, screenshot, wait_until_drawn
 from irgraph.store import memory_copy
 
 from .conftest import FIXTURES, REPO

@@ -6,6 +6,7 @@ pyld) and compared with the source graph as a graph, never as text.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -305,10 +306,8 @@ _triples = st.lists(
 def double_by_value(triple: ox.Triple) -> ox.Triple:
     obj = triple.object
     if isinstance(obj, ox.Literal) and obj.datatype.value == XSD + "double":
-        try:
+        with contextlib.suppress(ValueError):
             obj = ox.Literal(repr(float(obj.value.replace("INF", "inf"))), datatype=obj.datatype)
-        except ValueError:
-            pass
     return ox.Triple(triple.subject, triple.predicate, obj)
 
 

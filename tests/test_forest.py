@@ -46,7 +46,7 @@ def test_the_rows_panels_and_notes_of_the_fixture(forest_graph):
     assert plot.not_drawn == ["Forest trial: more harms"]
     panels = {key: {r.estimate.abbreviation for r in rows} for key, rows in plot.panels()}
     assert panels == {("ratio", "ratio"): {"HR", "RR", "OR"}, ("difference", "mean difference (cells/mm³)"): {"MD"}}
-    assert [key for key, _ in plot.panels()][0] == ("ratio", "ratio")  # ratios first
+    assert next(key for key, _ in plot.panels()) == ("ratio", "ratio")  # ratios first
 
 
 def test_the_svg_parses_and_shows_each_label_escaped_and_the_null_lines(whole_svg):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ast
-import re
 import importlib
+import re
 import shutil
 import subprocess
 import sys
@@ -25,7 +25,7 @@ from irgraph.vocab import IRG
 from .conftest import REPO
 
 sys.path.insert(0, str(REPO / "tools"))
-import generate_vocabulary  # noqa: E402 - the script in tools/, found through the path above
+import generate_vocabulary
 
 
 def _choices(command: str, option: str = "--format") -> list[str]:
@@ -100,7 +100,7 @@ def test_the_vocabulary_declares_every_ontology_term_and_no_other():
 def test_a_misspelt_term_raises():
     assert str(IRG.hasApproach) == "https://w3id.org/irgraph/ontology#hasApproach"
     with pytest.raises(AttributeError):
-        getattr(IRG, "hasAproach")
+        _ = IRG.hasAproach
 
 
 def test_code_writes_no_rdf_type_iri_and_no_irg_string():

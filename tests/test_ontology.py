@@ -64,7 +64,7 @@ def test_every_term_has_english_label_and_definition(ontology):
     terms = irg_terms(ontology)
     assert len(terms) > 50
     for term in terms:
-        labels = [l for l in ontology.objects(term, RDFS.label) if isinstance(l, Literal) and l.language == "en"]
+        labels = [label for label in ontology.objects(term, RDFS.label) if isinstance(label, Literal) and label.language == "en"]
         definitions = list(ontology.objects(term, SKOS.definition))
         assert len(labels) == 1, f"{term} needs exactly one English rdfs:label"
         assert definitions, f"{term} needs a skos:definition"

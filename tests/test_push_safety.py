@@ -108,11 +108,11 @@ def test_a_redirect_within_the_store_host_is_followed_with_credentials(servers, 
 
 def test_control_characters_from_a_refusing_server_are_not_printed(servers, credentials, invoke):
     store = servers(lambda _handler: (500, {"reason": "Oops\x1b[5m", "Content-Type": "text/html; charset=utf-8"},
-                                      f"<html><body>{HOSTILE}</body></html>".encode("utf-8")))
+                                      f"<html><body>{HOSTILE}</body></html>".encode()))
     result = invoke("push", "--store", f"sparql:{store.url}/sparql,{store.url}/gsp")
     assert result.exit_code == 2
     assert "disk full please retry" in result.stderr and "HTTP 500 Oops" in result.stderr
-    assert not any(ord(c) < 32 and c not in "\n\t" or 0x7F <= ord(c) <= 0x9F for c in result.output)
+    assert not any((ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in result.output)
 
 
 def test_control_characters_in_a_remote_query_error_are_not_printed(servers):

@@ -7,9 +7,9 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from rdflib import Graph, URIRef
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
-from rdflib import Graph, URIRef
 
 import irgraph
 from irgraph.serve import make_server, serve_in_thread

@@ -304,7 +304,7 @@ print(json.dumps(statuses))
 
 @pytest.mark.parametrize("store", ["oxigraph", "memory"])
 def test_thirty_two_concurrent_first_uses_on_a_fresh_server(store):
-    run = subprocess.run([sys.executable, "-c", FIRST_USES, store], capture_output=True, text=True, timeout=600)
+    run = subprocess.run([sys.executable, "-c", FIRST_USES, store], check=False, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [200] * 32
 

@@ -173,7 +173,7 @@ def test_trial_phases_of_studies_and_of_their_findings(plain, whole):
         assert by_id[str(study)]["phases"] == [str(phase)]
     for finding, study in plain.subject_objects(IRG.fromStudy):
         assert set(by_id[str(finding)]["phases"]) == {str(p) for p in plain.objects(study, IRG.phase)}
-    assert [p["label"] for p in whole["phases"]][0] == "Phase I"
+    assert next(p["label"] for p in whole["phases"]) == "Phase I"
 
 
 def test_focus_depth_1_is_il2_and_its_neighbours_and_nothing_else(invoke, tmp_path, plain):
@@ -442,7 +442,7 @@ def test_claims_with_estimates_have_their_forest_plot_inline(graph):
     data, plots = page_data(html), templates(html)
     with_plot = {n["ledger"]["forest"]: n for n in data["nodes"] if n["ledger"] and n["ledger"]["forest"]}
     assert with_plot and set(with_plot) == set(plots)
-    for template, node in with_plot.items():
+    for template in with_plot:
         root = assert_only_drawing(plots[template])
         ids = {e.get("id") for e in root.iter() if e.get("id")}
         assert f"{template}-null-line-0" in ids and all(i.startswith(f"{template}-") for i in ids)
