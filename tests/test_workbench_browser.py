@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from rdflib import Graph
 
 import irgraph
 from irgraph.query import run_saved_query
@@ -193,6 +194,13 @@ def test_construct_shows_its_triples_as_a_table(editor, ledger_graph):
         ledger_graph, "SELECT ?l WHERE { ?c a irg:Claim ; rdfs:label ?l }").rows}
     shown = {cell.split('"')[1] for cell in table_column(editor, headers.index("object")) if '"' in cell}
     assert shown == claims
+    # the raw response is the Turtle the server sent, and downloads as such
+    editor.page.click(".yasr .select_response")
+    with editor.page.expect_download() as downloaded:
+        editor.page.click(".yasr .yasr_downloadIcon")
+    turtle = Path(downloaded.value.path()).read_text(encoding="utf-8")
+    triples = Graph().parse(data=turtle, format="turtle")
+    assert {str(o) for o in triples.objects()} == claims and len(triples) == len(claims)
     editor.check_clean()
 
 

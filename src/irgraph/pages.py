@@ -203,6 +203,15 @@ def rdf_formats() -> tuple[formats.Format, ...]:
     return tuple(f for f in formats.formats_for(formats.CONSTRUCT) if f.media_type and f.suffix)
 
 
+def format_name(entry: formats.Format) -> str:
+    """A format's short name for a link, from its W3C format IRI (``RDF_XML`` -> ``RDF/XML``), else its name.
+
+    >>> format_name(formats.get("rdfxml")), format_name(formats.get("jsonld"))
+    ('RDF/XML', 'JSON-LD')
+    """
+    return entry.w3c.rsplit("/", 1)[1].replace("_", "/") if entry.w3c else entry.name
+
+
 def entity_rdf(graph: Graph, iri: str, fmt: str) -> str:
     """The entity's triples (:func:`entity_graph`) in the graph format ``fmt`` (``turtle``, ``jsonld``, ``nt``, ``rdfxml``)."""
     return formats.for_kind(formats.CONSTRUCT, fmt).write(entity_graph(graph, iri))
@@ -258,6 +267,11 @@ class _Linker:
             return self.nav.entity(iri, "")
         return None
 
+    def outside(self, value: str) -> str | None:
+        """An identifier link out (``obo:NCIT_C1498``, a DrugBank address): http(s) only, never an entity of the graph."""
+        iri = expand(value)
+        return None if slug_of(iri) is not None else _web_link(iri)
+
 
 def _cite(citation: Citation):
     from markupsafe import Markup, escape
@@ -304,15 +318,12 @@ def entity_page(graph: Graph, iri: str, nav: Navigation, *, known: set[str] | No
     for type_name in described.types:
         page.types.append(_Shown(label_of(graph, URIRef(expand(type_name)), type_name), link(type_name)))
     for fact in described.outgoing:
-        href = link(fact.value)
-        if href is None and fact.value.startswith("<") is False and expand(fact.value) == fact.value:
-            href = None
+        href = link(fact.value) or link.outside(fact.value)
         text = f"{fact.value_label} ({fact.value})" if fact.value_label else fact.value
         page.outgoing.append(_Shown(text, href, fact.property_label or fact.property))
     for fact in described.incoming:
         page.incoming.append(_Shown(fact.value_label or fact.value, link(fact.value), fact.property_label or fact.property))
-    page.alternates = [_Alternate(f.media_type or "", nav.entity(iri, f.suffix or ""), f.title.split(",")[0])
-                       for f in rdf_formats()]
+    page.alternates = [_Alternate(f.media_type or "", nav.entity(iri, f.suffix or ""), format_name(f)) for f in rdf_formats()]
     template = _environment().get_template("entity.html")
     return template.render(page=page, nav=nav, link=link, cite=_cite, directions=DIRECTIONS)
 
@@ -334,7 +345,7 @@ def index_page(graph: Graph, nav: Navigation, *, known: list[str] | None = None)
         entries = [{"label": label_of(graph, URIRef(iri), compact(iri)), "href": nav.entity(iri, "")} for _, iri in sorted(members)]
         shown.append({"label": _class_label(graph, type_iri), "anchor": f"class-{number}", "entries": entries})
     template = _environment().get_template("index.html")
-    return template.render(nav=nav, groups=shown, total=len(known), formats=[{"title": f.title.split(",")[0]} for f in rdf_formats()])
+    return template.render(nav=nav, groups=shown, total=len(known), formats=[{"title": format_name(f)} for f in rdf_formats()])
 
 
 # --- the editor ---------------------------------------------------------------------
