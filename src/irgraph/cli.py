@@ -346,7 +346,9 @@ def serve(data, store, host, port, timeout, cors_origins, allowed_hosts, max_req
 
     Updates, LOAD, SERVICE and FROM are refused; each query runs in a
     child process without network access, killed at the time limit.
-    Stop with Ctrl-C.
+    In a browser: a SPARQL editor at http://HOST:PORT/ and a page for every
+    entity at /id/ (RDF too, by Accept or .ttl/.jsonld/.nt/.rdf), all
+    working with no internet. Stop with Ctrl-C.
 
     \b
     Example:
