@@ -491,10 +491,10 @@ def test_exports_are_identical_across_processes(tmp_path):
 
 
 def test_export_graph_covers_every_format():
-    for fmt in ("jsonld", "turtle", "nt", "nq", "graphml"):
+    for fmt in ("jsonld", "turtle", "nt", "rdfxml", "nq", "graphml"):
         assert export_graph(fmt)
     with pytest.raises(irgraph.UsageError, match="unknown export format"):
-        export_graph("rdfxml")
+        export_graph("trix")
 
 
 # --- the dataset description (VoID / DCAT) ---------------------------------------------------

@@ -1,8 +1,14 @@
 """Open the explorer in headless Chromium, offline, and take a picture of it (a docs script, not part of irgraph).
 
-Regenerate the README's picture from a source checkout with::
+Regenerate the README's pictures from a source checkout with::
 
     python tools/screenshot.py docs/explorer.png
+    python tools/screenshot.py --editor docs/editor.png          # irgraph serve's SPARQL editor, a query run
+    python tools/screenshot.py --entity il-2 docs/entity.png     # irgraph serve's page of one entity (by slug)
+
+The editor and entity pictures start ``irgraph serve`` on the bundled data
+on a free loopback port, in this process; every request other than to that
+server is blocked.
 
 This drives Debian's Chromium (``/usr/bin/chromium``) through the
 ``playwright`` package (a test dependency: ``pip install '.[test]'``); no
@@ -137,14 +143,82 @@ def screenshot(out: str | Path, html: str | Path | None = None, *, browser=None)
     return write_atomic(out, picture)
 
 
+def served_page(browser, origin: str, *, viewport: dict | None = None):
+    """A new page in ``browser`` whose requests other than to ``origin`` (and ``data:``) are aborted (``blocked``)."""
+    context = browser.new_context(viewport=viewport or VIEWPORT, java_script_enabled=True)
+    page = context.new_page()
+    blocked: list[str] = []
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        if url.startswith((origin + "/", "data:")):
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.blocked = blocked
+    return page
+
+
+def screenshot_served(out: str | Path, what: str, slug: str = "il-2", *, browser=None) -> Path:
+    """A PNG of ``irgraph serve``'s editor (``what="editor"``, with its example query run) or of the page of
+    the entity ``slug`` (``what="entity"``), served from the bundled data; written to ``out``."""
+    from irgraph.load import load_graph
+    from irgraph.serve import make_server, serve_in_thread
+    from irgraph.writes import write_atomic
+
+    server = make_server(load_graph(), port=0, quiet=True)
+    serve_in_thread(server)
+    origin = server.endpoint_url.rsplit("/", 1)[0]
+    try:
+        with using(browser) as running:
+            page = served_page(running, origin)
+            if what == "editor":
+                page.goto(origin + "/")
+                page.wait_for_function("() => window.irgraphEditor && window.irgraphEditor.ready === true")
+                page.evaluate("""() => new Promise(done => {
+                  const tab = window.irgraphEditor.yasgui.getTab();
+                  tab.getYasr().once('drawn', () => done());
+                  tab.getYasqe().query().catch(() => done());
+                })""")
+                page.locator("li.ready-query[data-name='findings-for-intervention'] summary").click()
+            else:
+                page.goto(f"{origin}/id/{slug}", wait_until="load")
+            picture = page.screenshot(type="png")
+            if page.blocked:
+                raise IrgraphError(f"the page asked for other hosts: {page.blocked}")
+            page.context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return write_atomic(out, picture)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python tools/screenshot.py OUT.png [PAGE.html]``: write the picture, print where."""
+    """``python tools/screenshot.py [--editor | --entity SLUG] OUT.png [PAGE.html]``: write the picture, print where."""
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in ("--editor", "--entity"):
+        try:
+            if args[0] == "--editor" and len(args) == 2:
+                path = screenshot_served(args[1], "editor")
+            elif args[0] == "--entity" and len(args) == 3:
+                path = screenshot_served(args[2], "entity", args[1])
+            else:
+                print("usage: python tools/screenshot.py --editor OUT.png | --entity SLUG OUT.png", file=sys.stderr)
+                return 2
+        except IrgraphError as error:
+            print(f"irgraph: error: {error}", file=sys.stderr)
+            return error.exit_code
+        print(f"wrote {path}")
+        return 0
     if not args or args[0] in ("-h", "--help") or len(args) > 2:
         asked = bool(args) and args[0] in ("-h", "--help")
         stream = sys.stdout if asked else sys.stderr
         print(__doc__.strip().splitlines()[0], file=stream)
         print("usage: python tools/screenshot.py OUT.png [PAGE.html]", file=stream)
+        print("       python tools/screenshot.py --editor OUT.png | --entity SLUG OUT.png", file=stream)
         print("Example:\n  python tools/screenshot.py docs/explorer.png", file=stream)
         return 0 if asked else 2
     try:

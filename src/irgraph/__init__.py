@@ -36,7 +36,7 @@ from .errors import (
     ValidationFailed,
     WriteError,
 )
-from .export import export_graph, frame_jsonld, to_graphml, to_jsonld, to_nquads, to_ntriples, to_turtle
+from .export import export_graph, frame_jsonld, to_graphml, to_jsonld, to_nquads, to_ntriples, to_rdfxml, to_turtle
 from .guard import QueryLimits
 from .load import FillResult, LoadedGraph, fill_store, load_data, load_graph, open_graph
 from .namespaces import IR, IRG, compact, expand, prefixes
@@ -45,6 +45,7 @@ from .query import QueryResult, check_query, query_graph, run_query, run_saved_q
 from .report import Problem, Report
 from .resources import package_version
 from .serve import make_server
+from .site import write_site
 from .store import DEFAULT_GRAPH_IRI, StoreSpec, parse_store
 from .terms import resolve as resolve_term
 from .validate import validate_graph
@@ -112,11 +113,13 @@ __all__ = [
     "to_networkx",
     "to_nquads",
     "to_ntriples",
+    "to_rdfxml",
     "to_turtle",
     "to_void",
     "validate_graph",
     "write_atomic",
     "write_explorer",
+    "write_site",
 ]
 
 #: Imported on first use: only remote stores need the HTTP client, and the

@@ -346,7 +346,9 @@ def serve(data, store, host, port, timeout, cors_origins, allowed_hosts, max_req
 
     Updates, LOAD, SERVICE and FROM are refused; each query runs in a
     child process without network access, killed at the time limit.
-    Stop with Ctrl-C.
+    In a browser: a SPARQL editor at http://HOST:PORT/ and a page for every
+    entity at /id/ (RDF too, by Accept or .ttl/.jsonld/.nt/.rdf), all
+    working with no internet. Stop with Ctrl-C.
 
     \b
     Example:
@@ -364,6 +366,34 @@ def serve(data, store, host, port, timeout, cors_origins, allowed_hosts, max_req
         pass
     finally:
         server.server_close()
+
+
+# ---- irgraph site: the entity pages as static files -------------------------
+
+@main.command()
+@data_options
+@click.argument("folder", type=click.Path(file_okay=False, path_type=str))
+@click.option("--no-explorer", is_flag=True, help="Leave out explorer.html (the whole graph's explorer).")
+@FOLLOW_SYMLINKS
+def site(data, store, folder, no_explorer, follow_symlinks) -> None:
+    """Write a page for every entity, with its RDF, as static files in FOLDER (written whole, in one step).
+
+    FOLDER/index.html lists every entity by class; each entity has
+    SLUG.html beside SLUG.ttl, SLUG.jsonld, SLUG.nt and SLUG.rdf. The
+    pages need no server and no connection (open index.html from disk) and
+    work on any static host; docs/workbench.md shows the w3id redirects
+    that make the IRIs resolve there. A FOLDER holding other files is refused.
+
+    \b
+    Example:
+      irgraph site public/
+      irgraph site --data my-data/ --no-explorer public/
+    """
+    from .site import write_site
+
+    result = write_site(load_data(data, store=store).graph, folder, explorer=not no_explorer,
+                        follow_symlinks=follow_symlinks)
+    echo(result.summary())
 
 
 # ---- irgraph claims: the claim ledger ----------------------------------------

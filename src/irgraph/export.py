@@ -102,6 +102,16 @@ def to_ntriples(graph: Graph) -> str:
     return _text(ox.serialize(sorted_triples(graph), format=ox.RdfFormat.N_TRIPLES))
 
 
+def to_rdfxml(graph: Graph) -> str:
+    """RDF/XML, by Oxigraph's writer, from the sorted triples and with the project's prefixes.
+
+    >>> from irgraph import load_graph
+    >>> "<rdf:RDF" in to_rdfxml(load_graph())
+    True
+    """
+    return _text(ox.serialize(sorted_triples(graph), format=ox.RdfFormat.RDF_XML, prefixes=prefixes()))
+
+
 def graph_name(path: Path) -> str:
     """The N-Quads graph name of an input file.
 

@@ -29,7 +29,7 @@ writer needs a heavy import costs nothing until asked for.
 Adding a format is one :class:`Format` in :data:`FORMATS` and its writer.
 
 >>> [f.name for f in formats_for(CONSTRUCT)]
-['jsonld', 'turtle', 'nt']
+['jsonld', 'turtle', 'nt', 'rdfxml']
 >>> get("nt").media_type
 'application/n-triples'
 """
@@ -69,6 +69,12 @@ class Format:
     writes: str = "text"
     #: the files a ``folder`` format writes
     files: tuple[str, ...] = ()
+    #: other names a SPARQL protocol client may give in ``format=`` / ``output=`` (SPARQLWrapper's ``json-ld``,
+    #: ``rdf+xml``, ``n3`` …); they count only among formats of the kind asked for, so ``xml`` is results XML
+    #: for a SELECT and RDF/XML for a CONSTRUCT
+    request_names: tuple[str, ...] = ()
+    #: the format's IRI in the W3C registry ``http://www.w3.org/ns/formats/`` (service descriptions name it)
+    w3c: str | None = None
 
     def can(self, kind: str) -> bool:
         """Whether this format serialises ``kind`` (``graph``, ``construct``, ``select`` or ``ask``)."""
@@ -91,27 +97,38 @@ def _resolve(path: str | None, name: str) -> Callable[..., Any]:
 
 
 _RESULTS = frozenset({SELECT, ASK})
+W3C = "http://www.w3.org/ns/formats/"
 
 #: every format, in the order the command line lists them
 FORMATS: tuple[Format, ...] = (
     Format("table", "aligned text table", None, ".txt", frozenset({SELECT}),
            result_writer="irgraph.results:to_text_table"),
-    Format("csv", "W3C SPARQL CSV", "text/csv", ".csv", frozenset({SELECT}), result_writer="irgraph.results:to_csv"),
+    Format("csv", "W3C SPARQL CSV", "text/csv", ".csv", frozenset({SELECT}), result_writer="irgraph.results:to_csv",
+           w3c=W3C + "SPARQL_Results_CSV"),
     Format("tsv", "W3C SPARQL TSV", "text/tab-separated-values", ".tsv", frozenset({SELECT}),
-           result_writer="irgraph.results:to_tsv"),
+           result_writer="irgraph.results:to_tsv", w3c=W3C + "SPARQL_Results_TSV"),
     Format("json", "SPARQL 1.1 Query Results JSON", "application/sparql-results+json", ".srj", _RESULTS,
-           result_writer="irgraph.results:to_sparql_json", also_accepted=("application/json",)),
+           result_writer="irgraph.results:to_sparql_json", also_accepted=("application/json",),
+           w3c=W3C + "SPARQL_Results_JSON"),
     Format("xml", "SPARQL Query Results XML", "application/sparql-results+xml", ".srx", _RESULTS,
-           result_writer="irgraph.results:to_sparql_xml", also_accepted=("application/xml",)),
+           result_writer="irgraph.results:to_sparql_xml", also_accepted=("application/xml",),
+           w3c=W3C + "SPARQL_Results_XML"),
     Format("md", "Markdown table", None, ".md", frozenset({SELECT}), result_writer="irgraph.results:to_markdown"),
     Format("jsonld", "compact JSON-LD with the project's context", "application/ld+json", ".jsonld",
-           frozenset({GRAPH, CONSTRUCT}), writer="irgraph.export:to_jsonld", options=("context", "frame")),
+           frozenset({GRAPH, CONSTRUCT}), writer="irgraph.export:to_jsonld", options=("context", "frame"),
+           request_names=("json-ld", "json"), w3c=W3C + "JSON-LD"),
     Format("turtle", "Turtle, sorted", "text/turtle", ".ttl", frozenset({GRAPH, CONSTRUCT}),
-           writer="irgraph.export:to_turtle", also_accepted=("application/x-turtle",)),
+           writer="irgraph.export:to_turtle",
+           # Turtle is N3 without N3's extensions: a client asking for N3 can read it
+           also_accepted=("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3"),
+           request_names=("ttl", "n3"), w3c=W3C + "Turtle"),
     Format("nt", "N-Triples, sorted", "application/n-triples", ".nt", frozenset({GRAPH, CONSTRUCT}),
-           writer="irgraph.export:to_ntriples", also_accepted=("text/plain",)),
+           writer="irgraph.export:to_ntriples", also_accepted=("text/plain",), request_names=("ntriples", "n-triples"),
+           w3c=W3C + "N-Triples"),
+    Format("rdfxml", "RDF/XML, sorted", "application/rdf+xml", ".rdf", frozenset({GRAPH, CONSTRUCT}),
+           writer="irgraph.export:to_rdfxml", request_names=("rdf+xml", "xml", "rdf"), w3c=W3C + "RDF_XML"),
     Format("nq", "N-Quads, one graph per input file", "application/n-quads", ".nq", frozenset({GRAPH}),
-           writer="irgraph.export:to_nquads", reads="files"),
+           writer="irgraph.export:to_nquads", reads="files", w3c=W3C + "N-Quads"),
     Format("graphml", "GraphML (Gephi, Cytoscape)", "application/graphml+xml", ".graphml", frozenset({GRAPH}),
            writer="irgraph.export:to_graphml", options=("provenance",)),
     Format("kgx", "KGX TSV, Biolink: a folder with nodes.tsv and edges.tsv", None, None, frozenset({GRAPH}),
@@ -164,7 +181,7 @@ def names(*kinds: str) -> tuple[str, ...]:
     """The names of :func:`formats_for` ``kinds``.
 
     >>> names(GRAPH)
-    ('jsonld', 'turtle', 'nt', 'nq', 'graphml', 'kgx', 'kgx-jsonl', 'sssom')
+    ('jsonld', 'turtle', 'nt', 'rdfxml', 'nq', 'graphml', 'kgx', 'kgx-jsonl', 'sssom')
     """
     return tuple(f.name for f in formats_for(*kinds))
 
@@ -186,6 +203,28 @@ def media_types(*kinds: str) -> dict[str, str]:
             if media:
                 table.setdefault(media, f.name)
     return table
+
+
+def requested(kind: str, value: str) -> Format | None:
+    """The format of ``kind`` a protocol client means by ``value`` (a ``format=`` / ``output=`` value), or None.
+
+    ``value`` may be a format's name, one of its :attr:`Format.request_names`
+    or one of its media types; names come first, so ``json`` is SPARQL JSON
+    for a SELECT and JSON-LD only for a CONSTRUCT.
+
+    >>> requested(CONSTRUCT, "xml").name, requested(SELECT, "xml").name, requested(CONSTRUCT, "json-ld").name
+    ('rdfxml', 'xml', 'jsonld')
+    >>> requested(CONSTRUCT, "application/rdf+xml").name, requested(SELECT, "turtle") is None
+    ('rdfxml', True)
+    """
+    wanted = value.strip().lower()
+    candidates = formats_for(kind)
+    for matches in (lambda f: f.name == wanted, lambda f: wanted in f.request_names,
+                    lambda f: wanted in (f.media_type, *f.also_accepted)):
+        for entry in candidates:
+            if matches(entry):
+                return entry
+    return None
 
 
 def media_type_of_file(file_name: str) -> str | None:

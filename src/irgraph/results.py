@@ -164,11 +164,30 @@ def to_csv(result: QueryResult) -> str:
     return _w3c(result, "csv")
 
 
-def render(result: QueryResult, fmt: str) -> str:
+#: the columns of a graph answer written as a table (:func:`triples_table`)
+TRIPLE_COLUMNS = ["subject", "predicate", "object"]
+
+
+def triples_table(result: QueryResult) -> QueryResult:
+    """A CONSTRUCT or DESCRIBE answer as a SELECT answer with one row per triple (``subject``, ``predicate``, ``object``).
+
+    What a client that accepts only SPARQL results (Rasqal's ``roqet -p``) is
+    sent for a graph: the same triples, each a row, in the one sort order.
+    """
+    rows = [dict(zip(TRIPLE_COLUMNS, triple, strict=True)) for triple in sorted(result.triples, key=lambda t: tuple(x.n3() for x in t))]
+    return QueryResult(SELECT, variables=list(TRIPLE_COLUMNS), rows=rows, truncated=result.truncated)
+
+
+def render(result: QueryResult, fmt: str, *, graph_as_table: bool = False) -> str:
     """The result in format ``fmt``; a format that does not fit the query kind is a :class:`UsageError`.
 
     An ASK result is ``true`` or ``false`` in any format that does not write ASK results (``table``…).
+    With ``graph_as_table``, a graph answer asked for in a SELECT format is
+    written as its :func:`triples_table` (the SPARQL endpoint does so when
+    the client accepts only results formats).
     """
+    if result.kind == GRAPH and graph_as_table and fmt in SELECT_FORMATS:
+        result = triples_table(result)
     if result.kind == ASK:
         if fmt in formats.names(formats.ASK):
             return formats.get(fmt).write_result(result)

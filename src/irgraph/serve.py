@@ -24,9 +24,9 @@ description) and ``/`` (a small query page whose script is served inline).
 
 from __future__ import annotations
 
-import html
 import io
 import ipaddress
+import json
 import os
 import threading
 import time
@@ -37,9 +37,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
-from . import formats
+from . import formats, pages
 from .errors import IrgraphError, QueryError, QueryTimeout, UpdateRefused, UsageError
-from .export import to_turtle
 from .guard import ASK, GRAPH, QueryLimits, inspect_query
 from .query import DEFAULT_TIMEOUT, run_query
 from .results import MEDIA_TYPES, render
@@ -58,36 +57,88 @@ SEND_TIMEOUT = 30.0
 BACKGROUND_AFTER = 1.0
 #: answer text held at most, in all, while clients read it
 ANSWER_BYTES = 256 * 1024 * 1024
-#: media type -> format, from the registry: what a client may ask for by ``Accept``
-_SELECT_TYPES = formats.media_types(formats.SELECT)
-_GRAPH_TYPES = formats.media_types(formats.CONSTRUCT)
-#: formats served for SELECT and for ASK (others asked by ``?format=`` fall back to JSON)
-_SELECT_SERVED = frozenset(_SELECT_TYPES.values())
-_ASK_SERVED = frozenset(formats.media_types(formats.ASK).values())
+#: the kinds of answer, each with the formats that write it (from the registry), its default first
+_KINDS = {GRAPH: formats.CONSTRUCT, ASK: formats.ASK}
+_DEFAULTS = {formats.CONSTRUCT: "turtle", formats.SELECT: "json", formats.ASK: "json"}
 
 
-def negotiate(accept: str, kind: str) -> str:
-    """The result format for an ``Accept`` header: the first acceptable type by quality, else the default."""
-    table = _GRAPH_TYPES if kind == GRAPH else _SELECT_TYPES
-    default = "turtle" if kind == GRAPH else "json"
-    choices = []
+class NotAcceptable(Exception):
+    """Nothing the client accepts can be written for this answer; ``offered`` are the media types that can."""
+
+    def __init__(self, offered: list[str]) -> None:
+        super().__init__("none of the formats asked for can be written for this answer; this one offers: " + ", ".join(offered))
+        self.offered = offered
+
+
+def offered(kind: str, *, graph_tables: bool = True) -> list[formats.Format]:
+    """The formats the endpoint serves for ``kind`` (``graph``, ``select``, ``ask``, or a registry kind), default first.
+
+    A graph answer is offered in the graph formats, then, for clients that
+    accept only SPARQL results (``roqet -p`` asks for results XML whatever
+    the query), in the SELECT formats as a table of its triples.
+    """
+    registry_kind = _KINDS.get(kind, kind if kind in _DEFAULTS else formats.SELECT)
+    served = sorted((f for f in formats.formats_for(registry_kind) if f.media_type),
+                    key=lambda f: f.name != _DEFAULTS[registry_kind])
+    if registry_kind == formats.CONSTRUCT and graph_tables:
+        served += offered(formats.SELECT)
+    return served
+
+
+def _ranges(accept: str) -> list[tuple[str, str, float, int]]:
+    ranges = []
     for position, part in enumerate(accept.split(",")):
         fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
+        main, _, sub = fields[0].lower().partition("/")
+        if not main:
+            continue
         quality = 1.0
         for param in fields[1:]:
-            if param.startswith("q="):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
                 try:
-                    quality = float(param[2:])
+                    quality = min(max(float(value), 0.0), 1.0)
                 except ValueError:
                     quality = 0.0
-        choices.append((-quality, position, media))
-    for _, _, media in sorted(choices):
-        if media in table:
-            return table[media]
-        if media in ("*/*", "application/*", "text/*"):
-            return default
-    return default
+        ranges.append((main, sub or "*", quality, position))
+    return ranges
+
+
+def negotiate(accept: str, kind: str, *, graph_tables: bool = True) -> str | None:
+    """The result format for an ``Accept`` header, by RFC 9110: None when nothing acceptable can be written.
+
+    Each served media type takes the quality of the most specific range that
+    matches it (``q=0`` refuses it); the best quality wins, then the range the
+    client listed first, then the endpoint's default. An empty header accepts anything.
+
+    >>> negotiate("application/rdf+xml", "graph"), negotiate("text/*;q=0.5, application/ld+json", "graph")
+    ('rdfxml', 'jsonld')
+    >>> negotiate("*/*", "select"), negotiate("image/png", "graph") is None
+    ('json', True)
+    """
+    return best_match(accept, [(f.name, (f.media_type, *f.also_accepted)) for f in offered(kind, graph_tables=graph_tables)])
+
+
+def best_match(accept: str, candidates: list[tuple[str, tuple]]) -> str | None:
+    """The name of the candidate ``(name, media types)`` an ``Accept`` header prefers (see :func:`negotiate`), or None."""
+    ranges = _ranges(accept) if accept.strip() else [("*", "*", 1.0, 0)]
+    best: tuple | None = None
+    for order, (name, media_types) in enumerate(candidates):
+        for media in media_types:
+            if not media:
+                continue
+            main, _, sub = media.partition("/")
+            matching = [(2 if (m, s) == (main, sub) else 1 if (m == main and s == "*") else 0, q, position)
+                        for m, s, q, position in ranges if (m, s) in ((main, sub), (main, "*"), ("*", "*"))]
+            if not matching:
+                continue
+            _, quality, position = max(matching)
+            if quality <= 0:
+                continue
+            key = (-quality, position, order)
+            if best is None or key < best[0]:
+                best = (key, name)
+    return None if best is None else best[1]
 
 
 def service_description(endpoint: str) -> Graph:
@@ -98,29 +149,31 @@ def service_description(endpoint: str) -> Graph:
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, URIRef(endpoint)))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    for media in sorted(set(MEDIA_TYPES.values())):
-        graph.add((service, SD.resultFormat, Literal(media)))
+    for entry in formats.formats_for(formats.SELECT, formats.ASK, formats.CONSTRUCT):
+        if entry.w3c and entry.media_type:
+            graph.add((service, SD.resultFormat, URIRef(entry.w3c)))
     graph.add((service, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
                Literal("irgraph: HIV immune restoration knowledge graph. Read-only; SERVICE, FROM and updates are refused. Not medical advice.", lang="en")))
     return graph
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>irgraph SPARQL endpoint</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'self'; style-src 'unsafe-inline'">
-<style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:60em}}textarea{{width:100%;height:14em;font-family:monospace}}</style>
-</head><body>
-<h1>irgraph SPARQL endpoint</h1>
-<p><strong>A research and education tool, not medical advice.</strong></p>
-<p>Read-only SPARQL 1.1 endpoint at <code>{endpoint}</code>. The project's prefixes (<code>irg:</code>, <code>ir:</code>,
-<code>rdfs:</code>, <code>skos:</code>, <code>prov:</code> …) are predeclared.</p>
-<form method="post" action="/sparql">
-<textarea name="query">{example}</textarea>
-<p><label>Results as <select name="format"><option value="json">JSON</option><option value="csv">CSV</option>
-<option value="tsv">TSV</option><option value="xml">XML</option></select></label> <button type="submit">Run</button></p>
-</form></body></html>
-"""
-_EXAMPLE = "SELECT ?intervention ?label WHERE {\n  ?intervention a irg:Intervention ; rdfs:label ?label .\n} ORDER BY ?label"
+#: Content-Security-Policy of each kind of answer. The editor runs YASGUI from this server and talks to
+#: it only (connect-src 'self'); no 'unsafe-eval' and no 'unsafe-inline'. YASGUI and CodeMirror set
+#: element styles from script (CSSOM), which style-src does not govern; the one style sheet YASGUI
+#: writes into the page, the fixed rules of its table's column resizer, is allowed by its hash (the
+#: browser tests fail on any refused style or script, so a refreshed bundle that changes it is caught).
+#: The tooltip of YASQE's syntax-error marker underlines the expected tokens with a style attribute:
+#: refused, so they show without the underline. Entity pages run no script at all.
+YASGUI_STYLE_HASH = "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='"
+CSP_EDITOR = (f"default-src 'none'; script-src 'self'; style-src 'self' {YASGUI_STYLE_HASH}; img-src 'self' data:; "
+              "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+CSP_PAGE = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+#: the explorer page carries its own policy (script hashes) in a meta element; the header adds what a meta cannot
+CSP_EXPLORER = "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+CSP_DATA = "default-src 'none'; frame-ancestors 'none'; sandbox"
+_STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+                 ".md": "text/markdown; charset=utf-8"}
+_HTML = "text/html; charset=utf-8"
 
 
 class _BadRequest(Exception):
@@ -177,7 +230,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", media)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("X-Content-Type-Options", "nosniff")
-        for name, value in (extra or {}).items():
+        extra = dict(extra or {})
+        self.send_header("Content-Security-Policy", extra.pop("Content-Security-Policy", CSP_DATA))
+        self.send_header("Referrer-Policy", "no-referrer")
+        for name, value in extra.items():
             self.send_header(name, value)
         if status >= 400:
             self.send_header("Connection", "close")
@@ -239,12 +295,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if len(url.query) > self.server.max_request_bytes:
             self._send(HTTPStatus.REQUEST_URI_TOO_LONG, "the query string is too long\n")
             return
-        if url.path == "/":
-            page = _PAGE.format(endpoint=html.escape(self.server.endpoint_url), example=html.escape(_EXAMPLE))
-            self._send(HTTPStatus.OK, page, "text/html; charset=utf-8")
-            return
         if url.path != "/sparql":
-            self._send(HTTPStatus.NOT_FOUND, "not found: use /sparql\n")
+            self._page(url.path, url.query)
             return
         try:
             params = parse_qs(url.query, keep_blank_values=True, errors="strict", max_num_fields=100)
@@ -254,6 +306,99 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._answer(params)
 
     do_HEAD = do_GET
+
+    # --- pages for people, and the entities' RDF --------------------------
+    def _page(self, path: str, query: str) -> None:
+        """``/`` the editor, ``/static/…`` its files, ``/editor/ready`` a research question, ``/id/…`` the
+        entities, ``/explorer`` the explorer; anything else 404."""
+        try:
+            params = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True, errors="strict", max_num_fields=20).items()}
+        except (UnicodeDecodeError, ValueError):
+            self._send(HTTPStatus.BAD_REQUEST, "the query string is not valid UTF-8 form encoding\n")
+            return
+        server = self.server
+        if path == "/":
+            page = pages.editor_page(server.graph, server.endpoint_url)
+            self._send(HTTPStatus.OK, page, _HTML, {"Content-Security-Policy": CSP_EDITOR})
+        elif path.startswith("/static/"):
+            self._static(path[len("/static/"):])
+        elif path == "/editor/ready":
+            self._ready(params)
+        elif path == "/id/" or path == "/id":
+            page = pages.index_page(server.graph, pages.served_navigation(), known=server.entities())
+            self._send(HTTPStatus.OK, page, _HTML, {"Content-Security-Policy": CSP_PAGE})
+        elif path.startswith("/id/"):
+            self._entity(path[len("/id/"):])
+        elif path == "/explorer":
+            self._explorer(params.get("focus", ""))
+        else:
+            self._send(HTTPStatus.NOT_FOUND, "not found: the editor is at /, the endpoint at /sparql, the entities at /id/\n")
+
+    def _static(self, name: str) -> None:
+        suffix = name[name.rfind("."):] if "." in name else ""
+        data = pages.static_file(name) if suffix in _STATIC_TYPES else None
+        if data is None:
+            self._send(HTTPStatus.NOT_FOUND, "no such file\n")
+            return
+        self._send(HTTPStatus.OK, data, _STATIC_TYPES[suffix], {"Cache-Control": "no-cache"})
+
+    def _ready(self, params: dict[str, str]) -> None:
+        name = params.pop("name", "")
+        try:
+            title, text = pages.ready_query(self.server.graph, name, params)
+            answer = {"title": title, "query": text}
+        except IrgraphError as error:
+            answer = {"error": str(error)}
+        self._send(HTTPStatus.OK if "query" in answer else HTTPStatus.BAD_REQUEST,
+                   json.dumps(answer, ensure_ascii=False), "application/json")
+
+    def _entity(self, rest: str) -> None:
+        """An entity by content negotiation (HTML or RDF, ``Vary: Accept``), or one of its forms by suffix."""
+        try:
+            iri = pages.entity_from_path(rest)
+        except UnicodeDecodeError:
+            iri = None
+        known = self.server.entities()
+        chosen: str | None = None
+        if iri is not None and iri not in known:
+            for entry in pages.rdf_formats():
+                if entry.suffix and iri.endswith(entry.suffix) and iri[: -len(entry.suffix)] in known:
+                    iri, chosen = iri[: -len(entry.suffix)], entry.name
+                    break
+            else:
+                if iri.endswith(".html") and iri[:-5] in known:
+                    iri, chosen = iri[:-5], "html"
+        if iri is None or iri not in known:
+            self._send(HTTPStatus.NOT_FOUND, "no such entity: the index is at /id/\n")
+            return
+        vary = {}
+        if chosen is None:
+            vary = {"Vary": "Accept"}
+            candidates = [("html", ("text/html", "application/xhtml+xml"))] + \
+                [(f.name, (f.media_type, *f.also_accepted)) for f in pages.rdf_formats()]
+            chosen = best_match(self.headers.get("Accept", ""), candidates)
+            if chosen is None:
+                offered_types = ["text/html", *(f.media_type or "" for f in pages.rdf_formats())]
+                self._not_acceptable(NotAcceptable(offered_types))
+                return
+        graph = self.server.graph
+        if chosen == "html":
+            page = pages.entity_page(graph, iri, pages.served_navigation(), known=set(known), timeout=self.server.query_timeout)
+            self._send(HTTPStatus.OK, page, _HTML, {"Content-Security-Policy": CSP_PAGE, **vary})
+            return
+        entry = formats.get(chosen)
+        self._send(HTTPStatus.OK, pages.entity_rdf(graph, iri, chosen), f"{entry.media_type}; charset=utf-8",
+                   {"Content-Location": pages.served_navigation().entity(iri, entry.suffix or ""), **vary})
+
+    def _explorer(self, focus: str) -> None:
+        from .visualize import to_html
+
+        try:
+            page = to_html(self.server.graph, focus=focus, depth=1) if focus else to_html(self.server.graph)
+        except UsageError as error:
+            self._send(HTTPStatus.NOT_FOUND, f"{error}\n")
+            return
+        self._send(HTTPStatus.OK, page, _HTML, {"Content-Security-Policy": CSP_EXPLORER})
 
     def do_POST(self) -> None:
         if not self._checked():
@@ -340,19 +485,34 @@ class SparqlHandler(BaseHTTPRequestHandler):
             body += chunk
 
     # --- the protocol ---------------------------------------------------
-    def _send_description(self) -> None:
+    def _send_description(self, params: dict[str, list[str]]) -> None:
         description = service_description(self.server.endpoint_url)
-        fmt = negotiate(self.headers.get("Accept", "text/turtle"), GRAPH)
-        body = to_turtle(description) if fmt == "turtle" else description.serialize(format="json-ld" if fmt == "jsonld" else "nt")
-        self._send(HTTPStatus.OK, body, MEDIA_TYPES[fmt])
+        try:
+            fmt = self._format(params, GRAPH, graph_tables=False)
+        except NotAcceptable as refusal:
+            self._not_acceptable(refusal)
+            return
+        self._send(HTTPStatus.OK, formats.get(fmt).write(description), MEDIA_TYPES[fmt], {"Vary": "Accept"})
 
-    def _format(self, params: dict[str, list[str]], kind: str) -> str:
-        """The answer's format: ``?format=``, else the ``Accept`` header; JSON where the one asked for does not fit."""
-        fmt = params.get("format", [None])[0] or negotiate(self.headers.get("Accept", "*/*"), kind)
-        if kind != GRAPH and fmt not in _SELECT_SERVED:
-            fmt = "json"
-        if kind == ASK and fmt not in _ASK_SERVED:
-            fmt = "json"
+    def _not_acceptable(self, refusal: NotAcceptable) -> None:
+        self._send(HTTPStatus.NOT_ACCEPTABLE, f"{refusal}\n", extra={"Vary": "Accept"})
+
+    def _format(self, params: dict[str, list[str]], kind: str, *, graph_tables: bool = True) -> str:
+        """The answer's format: the first ``format=`` / ``output=`` / ``results=`` value that names one of
+        this kind, else the ``Accept`` header; :class:`NotAcceptable` when neither names one it can write.
+
+        A ``format=`` value that names no format of this kind is passed over rather than refused:
+        clients such as SPARQLWrapper send their own name of a format there and the media types in ``Accept``.
+        """
+        registry_kind = _KINDS.get(kind, formats.SELECT)
+        for name in ("format", "output", "results"):
+            for value in params.get(name, []):
+                entry = formats.requested(registry_kind, value)
+                if entry is not None and entry.media_type:
+                    return entry.name
+        fmt = negotiate(self.headers.get("Accept", ""), kind, graph_tables=graph_tables)
+        if fmt is None:
+            raise NotAcceptable([f.media_type for f in offered(kind, graph_tables=graph_tables) if f.media_type])
         return fmt
 
     def _answer(self, params: dict[str, list[str]]) -> None:
@@ -365,7 +525,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return
         queries = params.get("query", [])
         if not queries:
-            self._send_description()
+            self._send_description(params)
             return
         if len(queries) > 1:
             self._send(HTTPStatus.BAD_REQUEST, "give exactly one query\n")
@@ -374,20 +534,14 @@ class SparqlHandler(BaseHTTPRequestHandler):
         try:
             fmt = self._format(params, inspect_query(queries[0], server.limits))
             body, truncated = server.run(queries[0], fmt, started)
-        except QueryTimeout as error:
-            self._send(HTTPStatus.SERVICE_UNAVAILABLE, f"{error}\n")
-            return
-        except UpdateRefused as error:
-            self._send(HTTPStatus.FORBIDDEN, f"{error}\n")
-            return
-        except (QueryError, UsageError) as error:
-            self._send(HTTPStatus.BAD_REQUEST, f"{error}\n")
+        except NotAcceptable as refusal:
+            self._not_acceptable(refusal)
             return
         except _Busy as error:
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, f"{error}\n", extra={"Retry-After": "1"})
             return
         except IrgraphError as error:
-            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"{error}\n")
+            self._send(_status_of(error), f"{error}\n")
             return
         except Exception as error:
             self.log_error("query failed: %s: %s", type(error).__name__, error)
@@ -399,9 +553,19 @@ class SparqlHandler(BaseHTTPRequestHandler):
                        extra={"Retry-After": "1"})
             return
         try:
-            self._send(HTTPStatus.OK, body, MEDIA_TYPES[fmt] + ("; charset=utf-8" if fmt in ("csv", "tsv") else ""), extra)
+            self._send(HTTPStatus.OK, body, MEDIA_TYPES[fmt] + ("; charset=utf-8" if fmt in ("csv", "tsv") else ""),
+                       {"Vary": "Accept", **(extra or {})})
         finally:
             server.admission.release_answer(len(body))
+
+
+def _status_of(error: IrgraphError) -> int:
+    """The HTTP status of a query's failure: a time-out 503, a refused update 403, a bad query or parameter 400."""
+    for kind, status in ((QueryTimeout, HTTPStatus.SERVICE_UNAVAILABLE), (UpdateRefused, HTTPStatus.FORBIDDEN),
+                         ((QueryError, UsageError), HTTPStatus.BAD_REQUEST)):
+        if isinstance(error, kind):
+            return status
+    return HTTPStatus.INTERNAL_SERVER_ERROR
 
 
 class _Busy(Exception):
@@ -410,7 +574,7 @@ class _Busy(Exception):
 
 def _rendered(fmt: str):
     def render_bytes(result) -> tuple[bytes, str | None]:
-        return render(result, fmt).encode("utf-8"), result.truncated
+        return render(result, fmt, graph_as_table=True).encode("utf-8"), result.truncated
 
     return render_bytes
 
@@ -496,6 +660,8 @@ class SparqlServer(ThreadingHTTPServer):
         shown = f"[{host}]" if ":" in host else host
         self.endpoint_url = f"http://{shown}:{port}/sparql"
         self.allowed_hosts = _allowed_names(host, allowed_hosts)
+        self._entities: list[str] | None = None
+        self._entities_lock = threading.Lock()
 
     def host_allowed(self, header: str) -> bool:
         """True when a request's ``Host`` header names this server (by an allowed name or an address of it)."""
@@ -515,6 +681,13 @@ class SparqlServer(ThreadingHTTPServer):
             return False
         # an address cannot be rebound by DNS: any address of this machine will do on a wildcard bind
         return self.allowed_hosts.wildcard or str(address) in self.allowed_hosts
+
+    def entities(self) -> list[str]:
+        """The entities that have a page (:func:`irgraph.pages.entity_iris`), found once."""
+        with self._entities_lock:
+            if self._entities is None:
+                self._entities = pages.entity_iris(self.graph)
+            return self._entities
 
     def running_queries(self) -> int:
         """How many queries are being evaluated now."""
