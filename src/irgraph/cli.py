@@ -18,7 +18,7 @@ from .build import OUTPUT_NAMES, write_build
 from .catalog import catalog, catalog_listing, saved_query
 from .describe import describe_entity
 from .errors import IrgraphError, LoadError, QueryTimeout, UsageError, ValidationFailed
-from .export import CONTEXT_MODES, FRAMES, export_files, export_format, export_loaded, write_folder
+from .export import CONTEXT_MODES, FRAMES, export_files, export_format, export_loaded, export_to, write_folder
 from .guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, QueryLimits
 from .load import load_data
 from .query import ASK, DEFAULT_TIMEOUT, GRAPH, query_graph
@@ -591,12 +591,20 @@ def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, cont
         return
     if output:
         checked_output_file(output, follow_symlinks=follow_symlinks)
-    text = export_loaded(load_data(data, store=store), fmt, context=context, frame=frame, provenance=provenance)
-    if output:
-        written = write_atomic(output, text, follow_symlinks=follow_symlinks)
+    loaded = load_data(data, store=store)
+
+    def stream_to(out) -> None:
+        export_to(loaded, out, fmt, context=context, frame=frame, provenance=provenance)
+
+    if output:  # streamed into the new file: a big store is never whole in memory
+        written = write_atomic(output, stream_to, follow_symlinks=follow_symlinks)
         echo(f"wrote {written}", err=True)
-    else:
-        echo(text, nl=False, machine=True)
+    elif not sys.stdout.isatty():  # a pipe or a file: the bytes as they are, as they come
+        sys.stdout.flush()
+        stream_to(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:  # a terminal: shown with control characters escaped (see echo)
+        echo(export_loaded(loaded, fmt, context=context, frame=frame, provenance=provenance), nl=False, machine=True)
 
 
 def _export_folder(data, store, entry, output: str | None, follow_symlinks: bool) -> None:

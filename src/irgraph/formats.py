@@ -69,6 +69,8 @@ class Format:
     writes: str = "text"
     #: the files a ``folder`` format writes
     files: tuple[str, ...] = ()
+    #: a writer like ``writer`` that writes into a binary file as it goes (same options, same bytes)
+    streamer: str | None = None
 
     def can(self, kind: str) -> bool:
         """Whether this format serialises ``kind`` (``graph``, ``construct``, ``select`` or ``ask``)."""
@@ -77,6 +79,13 @@ class Format:
     def write(self, source, **options) -> Any:
         """Write ``source`` (a graph, or the input files) with this format's writer (text, or file name -> text)."""
         return _resolve(self.writer, self.name)(source, **options)
+
+    def write_to(self, source, out, **options) -> None:
+        """Write ``source`` into the binary file ``out``: streamed by ``streamer`` where there is one."""
+        if self.streamer is not None:
+            _resolve(self.streamer, self.name)(source, out, **options)
+        else:
+            out.write(self.write(source, **options).encode("utf-8"))
 
     def write_result(self, result) -> str:
         """Write a query result with this format's result writer."""
@@ -105,11 +114,14 @@ FORMATS: tuple[Format, ...] = (
            result_writer="irgraph.results:to_sparql_xml", also_accepted=("application/xml",)),
     Format("md", "Markdown table", None, ".md", frozenset({SELECT}), result_writer="irgraph.results:to_markdown"),
     Format("jsonld", "compact JSON-LD with the project's context", "application/ld+json", ".jsonld",
-           frozenset({GRAPH, CONSTRUCT}), writer="irgraph.export:to_jsonld", options=("context", "frame")),
+           frozenset({GRAPH, CONSTRUCT}), writer="irgraph.export:to_jsonld", options=("context", "frame"),
+           streamer="irgraph.export:write_jsonld"),
     Format("turtle", "Turtle, sorted", "text/turtle", ".ttl", frozenset({GRAPH, CONSTRUCT}),
-           writer="irgraph.export:to_turtle", also_accepted=("application/x-turtle",)),
+           writer="irgraph.export:to_turtle", also_accepted=("application/x-turtle",),
+           streamer="irgraph.export:write_turtle"),
     Format("nt", "N-Triples, sorted", "application/n-triples", ".nt", frozenset({GRAPH, CONSTRUCT}),
-           writer="irgraph.export:to_ntriples", also_accepted=("text/plain",)),
+           writer="irgraph.export:to_ntriples", also_accepted=("text/plain",),
+           streamer="irgraph.export:write_ntriples"),
     Format("nq", "N-Quads, one graph per input file", "application/n-quads", ".nq", frozenset({GRAPH}),
            writer="irgraph.export:to_nquads", reads="files"),
     Format("graphml", "GraphML (Gephi, Cytoscape)", "application/graphml+xml", ".graphml", frozenset({GRAPH}),
