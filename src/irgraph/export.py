@@ -42,6 +42,7 @@ from rdflib import Graph
 
 from . import formats
 from .canonical import canonical_statements
+from .defaults import CONTEXT_MODES, FRAMES
 from .errors import UsageError
 from .formats import Format
 from .load import LoadedGraph, input_files, load_data, parse_file
@@ -60,8 +61,6 @@ GRAPH_BASE = "https://w3id.org/irgraph/graph/"
 
 #: the export formats (see :mod:`irgraph.formats`, which says what each writes)
 FORMATS = formats.names(formats.GRAPH)
-CONTEXT_MODES = ("embed", "file", "none")
-FRAMES = ("interventions",)
 #: JSON numbers beyond this lose digits in JavaScript; larger integers stay strings.
 _SAFE_INTEGER = 2**53
 
