@@ -27,12 +27,11 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout, for tools/
 
-from tools.screenshot import offline_page, using, wait_until_drawn
-
-from irgraph.load import load_graph
-from irgraph.network import to_networkx
-from irgraph.resources import ontology_file
-from irgraph.visualize import ATTRIBUTE_CLASSES, HIDDEN_CLASSES, explorer_page
+from irgraph.load import load_graph  # noqa: E402 - after the path above
+from irgraph.network import to_networkx  # noqa: E402
+from irgraph.resources import ontology_file  # noqa: E402
+from irgraph.visualize import ATTRIBUTE_CLASSES, HIDDEN_CLASSES, explorer_page  # noqa: E402
+from tools.screenshot import offline_page, using, wait_until_drawn  # noqa: E402
 
 IRG = Namespace("https://w3id.org/irgraph/ontology#")
 IR = Namespace("https://w3id.org/irgraph/id/")
