@@ -50,7 +50,7 @@ from decimal import Decimal
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from .errors import UsageError
 from .namespaces import compact
@@ -459,10 +459,12 @@ def explain_paths(graph: Graph, start: str, end: str, *, limit: int = 5, all_lin
     """
     if limit < 1:
         raise UsageError(f"--limit must be at least 1 (got {limit})")
-    source, target = (str(resolve(graph, text)) for text in (start, end))
+    ends = [resolve(graph, text) for text in (start, end)]
+    source, target = (str(node) for node in ends)
     store = oxigraph_store(graph)
-    around = graph if store is None else _path_ball(store, source, target, all_links)
-    return _paths_on(around, start, end, source, target, limit=limit, all_links=all_links)
+    if store is None or not all(isinstance(node, URIRef) for node in ends):  # rdflib's store, or a blank node named
+        return _paths_on(graph, start, end, source, target, limit=limit, all_links=all_links)
+    return _paths_on(_path_ball(store, source, target, all_links), start, end, source, target, limit=limit, all_links=all_links)
 
 
 def _paths_on(graph: Graph, start: str, end: str, source: str, target: str, *, limit: int, all_links: bool) -> list[ExplanationPath]:
@@ -528,6 +530,24 @@ class _StoreView:
                 yield quad.subject
 
 
+def _closer_than(view: _StoreView, start, end) -> set:
+    """The nodes of the view closer to ``start`` than ``end`` is (its whole component when ``end`` is not in it)."""
+    if not (view.in_view(start) and view.in_view(end)):
+        return {start}  # refused by the checks of _paths_on, which need only the two ends
+    ball, frontier = {start}, [start]
+    while frontier:
+        found: list = []
+        for node in frontier:
+            for other in view.neighbours(node):
+                if other == end:
+                    return ball - set(found)  # those found at this level are as far as the end: on no shortest path
+                if other not in ball:
+                    ball.add(other)
+                    found.append(other)
+        frontier = found
+    return ball
+
+
 def _path_ball(store: ox.Store, source: str, target: str, all_links: bool) -> Graph:
     """A graph holding every shortest path between ``source`` and ``target``, read from ``store`` by lookups.
 
@@ -541,26 +561,8 @@ def _path_ball(store: ox.Store, source: str, target: str, all_links: bool) -> Gr
     reads the whole component of ``source``.
     """
     view = _StoreView(store, all_links)
-    start, end = (ox.BlankNode(n[2:]) if n.startswith("_:") else ox.NamedNode(n) for n in (source, target))
-    ball, frontier, found = {start}, [start], []
-    if not (view.in_view(start) and view.in_view(end)):
-        frontier = []  # refused by the checks of _paths_on, which need only the two ends
-    while frontier and end not in ball:
-        found = []
-        for node in frontier:
-            for other in view.neighbours(node):
-                if other not in ball:
-                    ball.add(other)
-                    found.append(other)
-                if other == end:
-                    break
-            if end in ball:
-                break
-        if end in ball:
-            break
-        frontier = found
-    # the nodes found at the last level are not on a shortest path, but for the end
-    closer = ball - set(found) if end in ball and frontier else ball
+    start, end = ox.NamedNode(source), ox.NamedNode(target)
+    closer = _closer_than(view, start, end)
     keep = closer | {start, end}
     quads: list = []
     for node in keep:
