@@ -168,7 +168,13 @@ def __getattr__(name: str):
         return importlib.import_module(f".{name}", __name__)
     where = _PUBLIC.get(name)
     if where is None:
-        raise AttributeError(f"module 'irgraph' has no attribute {name!r}")
+        # any submodule, as when the package imported them all (irgraph.store, irgraph.network …)
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
+        raise AttributeError(f"module 'irgraph' has no attribute {name!r}") from None
     module, _, attribute = where.partition(":")
     value = getattr(importlib.import_module(f".{module}", __name__), attribute or name)
     globals()[name] = value  # the next access is an ordinary attribute
