@@ -99,9 +99,25 @@ def test_benchmark_runs_at_its_smallest_size(tmp_path):
     assert size["persistent"]["fill"]["status"] == "ok"
     assert size["persistent"]["reopen"]["status"] == "ok"
     assert size["persistent"]["fill"]["triples"] == size["stores"]["oxigraph"]["triples"]
+    # the catalog on the persistent store: the same rows as in memory
+    on_disk = size["persistent"]["queries"]
+    assert on_disk["status"] == "ok"
+    for name in catalog():
+        assert on_disk["queries"][name]["value"]["rows"] == size["stores"]["oxigraph"]["queries"][name]["value"]["rows"], name
+    # every whole command and its bare pyoxigraph script ran to the end, each in its own process
+    labels = [row["label"] for row in size["commands"]]
+    for expected in ("`irgraph --help`", "`irgraph load`", "`irgraph export --format nt`", "`irgraph export --format turtle`",
+                     "`irgraph export --format jsonld`", "`irgraph stats`"):
+        assert expected in labels
+    assert any(label.startswith(start) for start in ("`irgraph viz", "`irgraph describe", "`irgraph path", "`irgraph query")
+               for label in labels)
+    for row in size["commands"]:
+        for side in ("irgraph", "limit"):
+            assert row[side]["status"] == "ok", (row["label"], side, row[side])
+            assert row[side]["peak_rss_mb"] > 0
     assert results["build"]["status"] == "ok"
     assert results["explorer"]["status"] in ("ok", "absent")
     table = (out / "latest.md").read_text(encoding="utf-8")
-    assert "geometric mean" in table and "irgraph build" in table
+    assert "geometric mean" in table and "irgraph build" in table and "Headline" in table and "bare pyoxigraph" in table
     for name in catalog():
         assert f"`{name}`" in table

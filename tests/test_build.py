@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -124,9 +125,9 @@ def _report_of_failed_build(tmp_path, data):
 
 
 FORKED_AND_ALONE = """
-import json, sys
+import importlib, json, sys
 import irgraph
-build_module = sys.modules["irgraph.build"]
+build_module = importlib.import_module("irgraph.build")
 calls, real_in_child = [], build_module.in_child
 build_module.in_child = lambda *args, **kwargs: calls.append(1) or real_in_child(*args, **kwargs)
 problems = lambda report: [[p.kind, p.focus, p.message] for p in report.problems]
@@ -163,24 +164,22 @@ def test_a_threaded_process_validates_in_turn(tmp_path, data_dir, another_thread
 
 
 def test_a_failure_inside_the_forked_validation_is_raised_here(tmp_path, monkeypatch):
-    import sys as system
 
     def broken(_loaded):
         raise irgraph.IrgraphError("the shapes file is unreadable")
 
-    monkeypatch.setattr(system.modules["irgraph.build"], "validate_graph", broken)
+    monkeypatch.setattr(importlib.import_module("irgraph.build"), "validate_graph", broken)
     with pytest.raises(irgraph.IrgraphError, match="the shapes file is unreadable"):
         irgraph.run_build(tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
 def test_invalid_data_is_reported_even_when_rendering_fails(tmp_path, data_dir, monkeypatch):
-    import sys as system
 
     def broken(_graph):
         raise irgraph.IrgraphError("the explorer could not be drawn")
 
-    monkeypatch.setattr(system.modules["irgraph.visualize"], "to_html", broken)
+    monkeypatch.setattr(importlib.import_module("irgraph.visualize"), "to_html", broken)
     folder = data_dir("unsourced.ttl", 'ir:lonely a irg:Claim ; rdfs:label "Lonely claim"@en .\n')
     with pytest.raises(irgraph.ValidationFailed):
         irgraph.run_build(tmp_path / "out", [folder])

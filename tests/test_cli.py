@@ -84,3 +84,22 @@ def test_describe_and_path_suggest_names_by_substring_and_words(invoke, text, ex
     for args in (("describe", text), ("path", text, "thymus")):
         result = invoke(*args)
         assert result.exit_code == 2 and expected in result.output and "did you mean" in result.output
+
+
+def test_help_imports_only_the_command_line():
+    """``irgraph --help`` imports click and the light modules, not the engines (the import is most of its time)."""
+    script = (
+        "import sys\n"
+        "from irgraph.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    imported = set(done.stdout.split("\n")[-2].split())
+    for heavy in ("rdflib", "pyoxigraph", "oxrdflib", "networkx", "pyshacl", "jinja2", "matplotlib", "pyld", "requests",
+                  "irgraph.store", "irgraph.query", "irgraph.load"):
+        assert heavy not in imported, heavy
+    assert "click" in imported

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import importlib
 
 import pytest
 
@@ -18,7 +18,7 @@ def broken_stats(monkeypatch):
     def bug(*_args, **_kwargs):
         raise ZeroDivisionError("division by zero in the centrality")
 
-    monkeypatch.setattr(sys.modules["irgraph.network"], "graph_stats", bug)
+    monkeypatch.setattr(importlib.import_module("irgraph.network"), "graph_stats", bug)
 
 
 def test_an_internal_error_is_one_line_naming_the_bug_and_exit_70(runner, broken_stats):
@@ -41,7 +41,7 @@ def test_ctrl_c_is_one_line_and_exit_130(runner, monkeypatch):
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sys.modules["irgraph.network"], "graph_stats", interrupted)
+    monkeypatch.setattr(importlib.import_module("irgraph.network"), "graph_stats", interrupted)
     result = runner.invoke(main, ["stats"])
     assert result.exit_code == EXIT_INTERRUPTED == 130
     assert result.output == "irgraph: interrupted\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import re
@@ -376,12 +377,11 @@ def test_blank_nodes_and_typed_literals_survive_the_child(data_dir):
 
 
 def test_a_failing_evaluation_is_reported_from_the_thread(graph, monkeypatch):
-    import sys
 
     def broken(*args):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(sys.modules["irgraph.query"], "_oxigraph_result", broken)
+    monkeypatch.setattr(importlib.import_module("irgraph.query"), "_oxigraph_result", broken)
     with pytest.raises(QueryError, match="the query failed: RuntimeError: disk on fire"):
         query(graph, "ASK {}", timeout=5)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import socket
@@ -126,7 +127,7 @@ def test_a_crashing_query_child_does_not_take_the_server_down(endpoint, monkeypa
     def crash(*args):
         os.kill(os.getpid(), signal.SIGSEGV)
 
-    monkeypatch.setattr(sys.modules["irgraph.query"], "_oxigraph_result", crash)
+    monkeypatch.setattr(importlib.import_module("irgraph.query"), "_oxigraph_result", crash)
     status, _, body = get(endpoint, "SELECT * WHERE { ?s ?p ?o }")
     assert status == 500 and b"crashed" in body
     monkeypatch.undo()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import gc
+import json
 import logging
 import re
 import threading
@@ -36,6 +37,7 @@ from irgraph.load import fill_store
 from irgraph.remote import push, remote_graph
 from irgraph.store import DEFAULT_GRAPH_IRI, MANIFEST_NAME, StoreSpec, many_objects, memory_copy, parse_store, rdflib_converter
 
+from .oxigraph_server import oxigraph_server  # noqa: F401 - the fixture is used by name
 from .virtuoso import PACKAGED_INI, virtuoso, write_config  # noqa: F401 - the fixture is used by name
 
 CATALOG = sorted(catalog())
@@ -113,8 +115,19 @@ def pushed(virtuoso, graph):
     return virtuoso.store()
 
 
+@pytest.fixture(scope="module")
+def pushed_to_oxigraph(oxigraph_server, graph):
+    """The bundled graph pushed into irgraph's graph on ``oxigraph serve`` (no credentials); the --store value."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("IRGRAPH_SPARQL_USER", raising=False)
+        patch.delenv("IRGRAPH_SPARQL_PASSWORD", raising=False)
+        push(graph, oxigraph_server.store())
+    return oxigraph_server.store()
+
+
 STORES = {
     "memory": lambda request: irgraph.load_graph(store="memory"),
+    "oxigraph-server": lambda request: remote_graph(request.getfixturevalue("pushed_to_oxigraph")),
     "oxigraph-on-disk": lambda request: irgraph.load_graph(store=f"oxigraph:{request.getfixturevalue('persistent_store')}"),
     "virtuoso": lambda request: remote_graph(request.getfixturevalue("pushed")),
 }
@@ -548,3 +561,35 @@ def test_converted_literals_keep_text_and_datatypes():
     assert convert(ox.Literal(" spaced  text ")) == Literal(" spaced  text ")
     assert convert(ox.Literal("CD4", language="en")).language == "en"
     assert convert(None) is None
+
+
+# --- the second real server: oxigraph serve ----------------------------------------------------
+
+
+def test_oxigraph_server_push_replace_twice_and_add(oxigraph_server, graph, monkeypatch):
+    monkeypatch.delenv("IRGRAPH_SPARQL_USER", raising=False)
+    monkeypatch.delenv("IRGRAPH_SPARQL_PASSWORD", raising=False)
+    name = "urn:irgraph-test:oxigraph-replace"
+    push(graph, oxigraph_server.store(), graph_iri=name, batch_size=500)
+    push(graph, oxigraph_server.store(), graph_iri=name, batch_size=500)
+    remote = remote_graph(oxigraph_server.store(name))
+    assert len(remote) == len(graph)
+    assert set(memory_copy(remote)) == set(memory_copy(graph))
+    new = (URIRef("https://example.org/new"), URIRef("https://example.org/p"), Literal("added"))
+    extra = Graph()
+    extra.add(new)
+    push(extra, oxigraph_server.store(), graph_iri=name, mode="add")
+    assert len(remote_graph(oxigraph_server.store(name))) == len(graph) + 1
+
+
+def test_oxigraph_server_through_the_command_line(oxigraph_server, invoke, monkeypatch, tmp_path):
+    monkeypatch.delenv("IRGRAPH_SPARQL_USER", raising=False)
+    monkeypatch.delenv("IRGRAPH_SPARQL_PASSWORD", raising=False)
+    name = "urn:irgraph-test:oxigraph-cli"
+    fill_store(tmp_path / "store")
+    pushed = invoke("push", "--store", oxigraph_server.store(), "--graph", name, "--from", f"oxigraph:{tmp_path / 'store'}")
+    assert pushed.exit_code == 0, pushed.output
+    on_server = invoke("query", "--name", "summary-counts", "--format", "json", "--store", oxigraph_server.store(name))
+    on_disk = invoke("query", "--name", "summary-counts", "--format", "json", "--store", f"oxigraph:{tmp_path / 'store'}")
+    assert on_server.exit_code == 0, on_server.output
+    assert json.loads(on_server.stdout)["results"] == json.loads(on_disk.stdout)["results"]

@@ -8,6 +8,7 @@ look at what a reader would see. Nothing waits on the clock.
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import shutil
 import signal
@@ -27,7 +28,7 @@ from irgraph.errors import WriteError
 from .conftest import FIXTURES
 
 # the write code: irgraph.writes, irgraph.build (the module, shadowed on the package by the function) and shutil
-WATCHED = {writes.__file__, sys.modules["irgraph.build"].__file__, shutil.__file__}
+WATCHED = {writes.__file__, importlib.import_module("irgraph.build").__file__, shutil.__file__}
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -115,7 +116,7 @@ WRAPPER = """
 import os, sys
 import irgraph.writes as writes
 import irgraph.build, irgraph.load  # the modules, from sys.modules: the package's names are functions
-build_module, load_module = sys.modules["irgraph.build"], sys.modules["irgraph.load"]
+build_module, load_module = importlib.import_module("irgraph.build"), importlib.import_module("irgraph.load")
 point = sys.argv[1]
 
 def pause():
@@ -316,7 +317,7 @@ def test_the_library_raises_write_error(tmp_path):
 
 # --- a file put into the output folder while build writes: kept, and the build refused ------------
 
-build_module = sys.modules["irgraph.build"]
+build_module = importlib.import_module("irgraph.build")
 
 
 def _adding_while_writing(monkeypatch, out: Path, name: str = "notes.txt") -> None:

@@ -15,16 +15,8 @@ a DeprecationWarning (see :mod:`irgraph.deprecation`).
 A research and education tool, not medical advice.
 """
 
-# the submodules that used to be hidden by functions of their names (see irgraph.deprecation)
-from . import build as build
-from . import describe as describe
-from . import load as load
-from . import query as query
-from . import validate as validate
-from .build import BuildResult, run_build
-from .describe import Description, describe_entity
-from .describe_dataset import dataset_description, to_void
-from .diff import GraphDiff, diff_graphs
+from typing import TYPE_CHECKING
+
 from .errors import (
     IrgraphError,
     LoadError,
@@ -36,21 +28,33 @@ from .errors import (
     ValidationFailed,
     WriteError,
 )
-from .export import export_graph, frame_jsonld, to_graphml, to_jsonld, to_nquads, to_ntriples, to_rdfxml, to_turtle
-from .guard import QueryLimits
-from .load import FillResult, LoadedGraph, fill_store, load_data, load_graph, open_graph
-from .namespaces import IR, IRG, compact, expand, prefixes
-from .network import ExplanationPath, Stats, explain_paths, graph_stats, to_networkx
-from .query import QueryResult, check_query, query_graph, run_query, run_saved_query
-from .report import Problem, Report
-from .resources import package_version
-from .serve import make_server
-from .site import write_site
-from .store import DEFAULT_GRAPH_IRI, StoreSpec, parse_store
-from .terms import resolve as resolve_term
-from .validate import validate_graph
-from .visualize import ExplorerPage, explorer_data, explorer_page, to_html, write_explorer
-from .writes import write_atomic
+
+if TYPE_CHECKING:  # what the names below are, for type checkers and editors; imported on first use
+    from . import build as build
+    from . import describe as describe
+    from . import load as load
+    from . import query as query
+    from . import validate as validate
+    from .build import BuildResult, run_build
+    from .describe import Description, describe_entity
+    from .describe_dataset import dataset_description, to_void
+    from .diff import GraphDiff, diff_graphs
+    from .export import export_graph, frame_jsonld, to_graphml, to_jsonld, to_nquads, to_ntriples, to_rdfxml, to_turtle
+    from .guard import QueryLimits
+    from .load import FillResult, LoadedGraph, fill_store, load_data, load_graph, open_graph
+    from .namespaces import IR, IRG, compact, expand, prefixes
+    from .network import ExplanationPath, Stats, explain_paths, graph_stats, to_networkx
+    from .query import QueryResult, check_query, query_graph, run_query, run_saved_query
+    from .remote import PushResult, push, remote_graph
+    from .report import Problem, Report
+    from .resources import package_version
+    from .serve import make_server
+    from .site import write_site
+    from .store import DEFAULT_GRAPH_IRI, StoreSpec, parse_store
+    from .terms import resolve as resolve_term
+    from .validate import validate_graph
+    from .visualize import ExplorerPage, explorer_data, explorer_page, to_html, write_explorer
+    from .writes import write_atomic
 
 __all__ = [
     "DEFAULT_GRAPH_IRI",
@@ -122,16 +126,64 @@ __all__ = [
     "write_site",
 ]
 
-#: Imported on first use: only remote stores need the HTTP client, and the
-#: command line starts faster without it.
-_REMOTE = ("PushResult", "push", "remote_graph")
+#: Where each public name lives (``name: module`` or ``name: module:attribute``). Each is
+#: imported on first use, so that ``import irgraph`` (and the command line, which starts with
+#: it) costs nothing until a function is called: rdflib, pyoxigraph, networkx and pySHACL
+#: together take most of a second to import.
+_PUBLIC = {
+    "BuildResult": "build", "run_build": "build",
+    "Description": "describe", "describe_entity": "describe",
+    "dataset_description": "describe_dataset", "to_void": "describe_dataset",
+    "GraphDiff": "diff", "diff_graphs": "diff",
+    "export_graph": "export", "frame_jsonld": "export", "to_graphml": "export", "to_jsonld": "export",
+    "to_nquads": "export", "to_ntriples": "export", "to_rdfxml": "export", "to_turtle": "export",
+    "QueryLimits": "guard",
+    "FillResult": "load", "LoadedGraph": "load", "fill_store": "load", "load_data": "load", "load_graph": "load",
+    "open_graph": "load",
+    "IR": "namespaces", "IRG": "namespaces", "compact": "namespaces", "expand": "namespaces", "prefixes": "namespaces",
+    "ExplanationPath": "network", "Stats": "network", "explain_paths": "network", "graph_stats": "network",
+    "to_networkx": "network",
+    "QueryResult": "query", "check_query": "query", "query_graph": "query", "run_query": "query",
+    "run_saved_query": "query",
+    "PushResult": "remote", "push": "remote", "remote_graph": "remote",
+    "Problem": "report", "Report": "report",
+    "package_version": "resources",
+    "make_server": "serve",
+    "write_site": "site",
+    "DEFAULT_GRAPH_IRI": "store", "StoreSpec": "store", "parse_store": "store",
+    "resolve_term": "terms:resolve",
+    "validate_graph": "validate",
+    "ExplorerPage": "visualize", "explorer_data": "visualize", "explorer_page": "visualize", "to_html": "visualize",
+    "write_explorer": "visualize",
+    "write_atomic": "writes",
+}
+#: the submodules that used to be hidden by functions of their names (see irgraph.deprecation)
+_CALLABLE_SUBMODULES = ("build", "describe", "load", "query", "validate")
 
 
 def __getattr__(name: str):
-    if name == "__version__":
-        return package_version()
-    if name in _REMOTE:
-        from . import remote
+    import importlib
 
-        return getattr(remote, name)
-    raise AttributeError(f"module 'irgraph' has no attribute {name!r}")
+    if name == "__version__":
+        from .resources import package_version
+
+        return package_version()
+    if name in _CALLABLE_SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    where = _PUBLIC.get(name)
+    if where is None:
+        # any submodule, as when the package imported them all (irgraph.store, irgraph.network …)
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
+        raise AttributeError(f"module 'irgraph' has no attribute {name!r}") from None
+    module, _, attribute = where.partition(":")
+    value = getattr(importlib.import_module(f".{module}", __name__), attribute or name)
+    globals()[name] = value  # the next access is an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -532,7 +532,14 @@ def claim_ledger(graph: Graph, claim: str | None = None, *, timeout: float | Non
 
 
 def ledger_entry(graph: Graph, node, *, timeout: float | None = DEFAULT_TIMEOUT) -> ClaimEntry | None:
-    """The ledger entry of ``node`` (an IRI), or None when it is not in the ledger (not a claim, nothing bears on it)."""
+    """The ledger entry of ``node`` (an IRI), or None when it is not in the ledger (not a claim, nothing bears on it).
+
+    Whether it is in the ledger is two lookups (what ``claim-ledger.rq`` selects: ``?claim a irg:Claim``
+    or ``?line irg:bearsOn ?claim``), so that describing an intervention or a study of a big store
+    does not compute the whole ledger.
+    """
+    if (node, RDF.type, IRG.Claim) not in graph and next(iter(graph.subjects(IRG.bearsOn, node)), None) is None:
+        return None
     rows = [r for r in run_saved_query(graph, "claim-ledger", timeout=timeout, limits=WHOLE_ANSWER) if str(r["claim"]) == str(node)]
     if not rows:
         return None

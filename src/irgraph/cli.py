@@ -13,23 +13,42 @@ from typing import Any
 
 import click
 
-from . import formats, package_version
-from .build import OUTPUT_NAMES, write_build
-from .catalog import catalog, catalog_listing, saved_query
-from .describe import describe_entity
+from . import formats
+from .console import printable, quiet_ill_typed_literals
+from .defaults import (
+    CONTEXT_MODES,
+    DEFAULT_DEPTH,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_REQUEST_BYTES,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_PORT,
+    DEFAULT_STORE,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TITLE,
+    FRAMES,
+    LARGE_GRAPH,
+    SERVE_MAX_RESPONSE_BYTES,
+    SERVE_MAX_ROWS,
+    STORE_FORMS,
+)
 from .errors import IrgraphError, LoadError, QueryTimeout, UsageError, ValidationFailed
-from .export import CONTEXT_MODES, FRAMES, export_files, export_format, export_loaded, write_folder
-from .guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, QueryLimits
-from .load import load_data
-from .query import ASK, DEFAULT_TIMEOUT, GRAPH, query_graph
-from .results import ALL_FORMATS, printable, render, to_wide_table
-from .serve import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PORT, make_server
-from .serve import DEFAULT_MAX_RESPONSE_BYTES as SERVE_MAX_BYTES
-from .serve import DEFAULT_MAX_ROWS as SERVE_MAX_ROWS
-from .store import DEFAULT_STORE, STORE_FORMS, parse_store
-from .validate import quiet_ill_typed_literals, validate_graph
-from .visualize import DEFAULT_DEPTH, DEFAULT_TITLE, LARGE_GRAPH, save_explorer
-from .writes import checked_output_file, checked_output_folder, write_atomic
+
+# Each command imports what it needs when it runs: rdflib, pyoxigraph, networkx,
+# pySHACL and jinja2 take most of a second to import, which every command
+# (and `irgraph --help`) paid before any work started. tests/test_cli.py
+# checks which modules `irgraph --help` imports.
+
+#: SELECT and ASK results, CONSTRUCT and DESCRIBE graphs: the query command's --format choices
+ALL_FORMATS = formats.names(formats.SELECT, formats.CONSTRUCT)
+SERVE_MAX_BYTES = SERVE_MAX_RESPONSE_BYTES
+
+
+def load_data(data, store):
+    """:func:`irgraph.load.load_data`, imported when a command first needs the graph."""
+    from .load import load_data as load
+
+    return load(data, store=store)
+
 
 #: Exit code of an internal error (a bug in irgraph): EX_SOFTWARE of sysexits.h.
 EXIT_INTERNAL_ERROR = 70
@@ -96,6 +115,8 @@ def _store_value(ctx, param, value):
     """Check a ``--store`` value with :func:`irgraph.store.parse_store`; a bad one is a usage error (exit 2)."""
     if value is None:
         return value
+    from .store import parse_store
+
     try:
         parse_store(value)
     except IrgraphError as error:
@@ -130,6 +151,8 @@ def data_options(command):
 def _print_version(ctx: click.Context, _param, value: bool) -> None:
     # the version is looked up only when asked for (reading package metadata slows every start)
     if value and not ctx.resilient_parsing:
+        from .resources import package_version
+
         echo(f"irgraph, version {package_version()}")
         ctx.exit()
 
@@ -177,6 +200,9 @@ def build(data: tuple[str, ...], store: str, out_dir: str, follow_symlinks: bool
     Example:
       irgraph build --out build --data my-data/
     """
+    from .build import OUTPUT_NAMES, write_build
+    from .writes import checked_output_folder
+
     checked_output_folder(out_dir, OUTPUT_NAMES, follow_symlinks=follow_symlinks)  # refused before the work
     result = write_build(load_data(data, store=store), out_dir, follow_symlinks=follow_symlinks)
     echo(result.summary())
@@ -201,6 +227,8 @@ def validate(data: tuple[str, ...], store: str, fmt: str) -> None:
     Example:
       irgraph validate --data my-data/ --format json
     """
+    from .validate import validate_graph
+
     try:
         report = validate_graph(load_data(data, store=store))
     except LoadError as error:
@@ -267,6 +295,11 @@ def query(data, store, sparql, query_file, name, list_catalog, wide, params, fmt
       irgraph query 'SELECT ?i ?label WHERE { ?i a irg:Intervention ; rdfs:label ?label }'
       irgraph query -f my-question.rq --format csv
     """
+    from .catalog import catalog, catalog_listing, saved_query
+    from .guard import ASK, GRAPH, QueryLimits
+    from .query import query_graph
+    from .results import render, to_wide_table
+
     if list_catalog:
         echo(catalog_listing())
         return
@@ -317,6 +350,8 @@ def describe(data, store, term, fmt) -> None:
       irgraph describe IL-2
       irgraph describe Immunitin --format json
     """
+    from .describe import describe_entity
+
     description = describe_entity(load_data(data, store=store).graph, term)
     echo(description.to_json() if fmt == "json" else description.to_text(), nl=fmt == "json", machine=fmt == "json")
 
@@ -355,6 +390,8 @@ def serve(data, store, host, port, timeout, cors_origins, allowed_hosts, max_req
       irgraph serve --port 7878
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a irg:Intervention }' http://127.0.0.1:7878/sparql
     """
+    from .serve import make_server
+
     graph = load_data(data, store=store).graph
     server = make_server(graph, host, port, timeout=timeout, cors_origins=cors_origins, max_request_bytes=max_request_bytes,
                          max_rows=max_rows, max_response_bytes=max_bytes, allowed_hosts=allowed_hosts,
@@ -471,6 +508,7 @@ def forest(data: tuple[str, ...], store: str, claim: str | None, intervention: s
       irgraph plot forest --intervention IL-2 --width 1200 -o il-2.svg
     """
     from .forest import save_forest_plot
+    from .writes import checked_output_file
 
     checked_output_file(output, follow_symlinks=follow_symlinks)  # refused before the work
     written = save_forest_plot(load_data(data, store=store).graph, output, fmt=fmt, follow_symlinks=follow_symlinks,
@@ -546,6 +584,9 @@ def viz(
     """
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus TERM (the entity to draw the neighbourhood of)")
+    from .visualize import save_explorer
+    from .writes import checked_output_file
+
     checked_output_file(out, follow_symlinks=follow_symlinks)  # refused before the work
     page = save_explorer(
         load_data(data, store=store).graph,
@@ -615,22 +656,36 @@ def export(data: tuple[str, ...], store: str, fmt: str, output: str | None, cont
       irgraph export --format sssom -o irgraph.sssom.tsv
       irgraph export --format nt | sort | head
     """
+    from .export import export_format, export_loaded, export_to
+    from .writes import checked_output_file, write_atomic
+
     entry = export_format(fmt, context, frame, provenance=provenance)  # wrong options and paths refused before the work
     if entry.writes == "folder":
         _export_folder(data, store, entry, output, follow_symlinks)
         return
     if output:
         checked_output_file(output, follow_symlinks=follow_symlinks)
-    text = export_loaded(load_data(data, store=store), fmt, context=context, frame=frame, provenance=provenance)
-    if output:
-        written = write_atomic(output, text, follow_symlinks=follow_symlinks)
+    loaded = load_data(data, store=store)
+
+    def stream_to(out) -> None:
+        export_to(loaded, out, fmt, context=context, frame=frame, provenance=provenance)
+
+    if output:  # streamed into the new file: a big store is never whole in memory
+        written = write_atomic(output, stream_to, follow_symlinks=follow_symlinks)
         echo(f"wrote {written}", err=True)
-    else:
-        echo(text, nl=False, machine=True)
+    elif not sys.stdout.isatty():  # a pipe or a file: the bytes as they are, as they come
+        sys.stdout.flush()
+        stream_to(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:  # a terminal: shown with control characters escaped (see echo)
+        echo(export_loaded(loaded, fmt, context=context, frame=frame, provenance=provenance), nl=False, machine=True)
 
 
 def _export_folder(data, store, entry, output: str | None, follow_symlinks: bool) -> None:
     """``export`` of a format that writes a folder (KGX): the folder is checked first, then replaced whole."""
+    from .export import export_files, write_folder
+    from .writes import checked_output_folder
+
     if not output:
         raise UsageError(f"--format {entry.name} writes a folder ({', '.join(entry.files)}): give -o FOLDER")
     checked_output_folder(output, entry.files, follow_symlinks=follow_symlinks)
@@ -768,7 +823,7 @@ def load_command(store: str, data: tuple[str, ...]) -> None:
       irgraph query interventions --store oxigraph:irgraph-store
     """
     from .load import fill_store
-    from .store import PERSISTENT
+    from .store import PERSISTENT, parse_store
 
     spec = parse_store(store)
     if spec.kind != PERSISTENT:

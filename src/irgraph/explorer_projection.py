@@ -36,6 +36,7 @@ import networkx as nx
 from rdflib import Graph, URIRef
 
 from .claims import ClaimEntry, EvidenceLine, Ledger, claim_ledger
+from .defaults import DEFAULT_DEPTH, LARGE_GRAPH
 from .errors import UsageError
 from .explorer_layout import CLASS_ORDER, CLASS_STYLE, COLUMN_NAMES, DEFAULT_STYLE, FONT_SIZE, layout
 from .namespaces import compact, expand
@@ -50,9 +51,6 @@ def _c(term) -> str:
     return compact(str(term))
 
 
-#: above this many nodes the command warns and suggests ``--focus``
-LARGE_GRAPH = 1000
-DEFAULT_DEPTH = 2
 #: a finding's border says its verdict at a glance
 VERDICT_COLOURS = {
     "ir:verdict-favourable": "#2e7d32",

@@ -24,15 +24,17 @@ at 100,000 triples on two cores):
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import BinaryIO
 
 import networkx as nx
 import pyoxigraph as ox
@@ -40,13 +42,15 @@ from rdflib import Graph
 
 from . import formats
 from .canonical import canonical_statements
+from .defaults import CONTEXT_MODES, FRAMES
 from .errors import UsageError
 from .formats import Format
 from .load import LoadedGraph, input_files, load_data, parse_file
 from .namespaces import CONTEXT_IRI, bundled_context, compact, expand, prefixes
 from .network import to_networkx
+from .ordered import rendered_by_subject
 from .resources import data_dir, ontology_file
-from .store import DEFAULT_STORE, ox_triples, parse_store, sorted_triples
+from .store import DEFAULT_STORE, ox_triples, oxigraph_store, parse_store, sorted_triples
 from .vocab import IRG, RDF_TYPE, XSD, file_scoped, labels_from, triple_key
 from .writes import checked_output_folder, cleanup_on_signals, remove_leftovers, replace_folder, staging_folder, write_file
 
@@ -57,10 +61,47 @@ GRAPH_BASE = "https://w3id.org/irgraph/graph/"
 
 #: the export formats (see :mod:`irgraph.formats`, which says what each writes)
 FORMATS = formats.names(formats.GRAPH)
-CONTEXT_MODES = ("embed", "file", "none")
-FRAMES = ("interventions",)
 #: JSON numbers beyond this lose digits in JavaScript; larger integers stay strings.
 _SAFE_INTEGER = 2**53
+
+
+def _pieces(graph: Graph, render) -> Iterator[bytes]:
+    """``render(triples)`` of each subject's sorted triples, in subject order (blank nodes canonical).
+
+    On Oxigraph (in memory or on disk) the triples stream from the store
+    (:func:`irgraph.ordered.rendered_by_subject`); on rdflib's store they
+    come from :func:`~irgraph.store.sorted_triples`. Both give the same
+    pieces in the same order.
+    """
+    store = oxigraph_store(graph)
+    if store is not None:
+        yield from rendered_by_subject(store, render)
+        return
+    for _subject, statements in itertools.groupby(sorted_triples(graph), key=lambda t: t.subject):
+        yield render(list(statements))
+
+
+def _ntriples_piece(triples: list) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def write_ntriples(graph: Graph, out: BinaryIO) -> None:
+    """Write :func:`to_ntriples` of ``graph`` to the binary file ``out``, streaming from the store.
+
+    >>> from irgraph import load_graph
+    >>> buffer = io.BytesIO()
+    >>> write_ntriples(load_graph(), buffer)
+    >>> buffer.getvalue().decode() == to_ntriples(load_graph())
+    True
+    """
+    for piece in _pieces(graph, _ntriples_piece):
+        out.write(piece)
+
+
+def _as_text(write, graph: Graph, **options) -> str:
+    buffer = io.BytesIO()
+    write(graph, buffer, **options)
+    return buffer.getvalue().decode("utf-8")
 
 
 def to_turtle(graph: Graph) -> str:
@@ -70,7 +111,7 @@ def to_turtle(graph: Graph) -> str:
     >>> to_turtle(load_graph()).startswith("@prefix ")
     True
     """
-    return _turtle(sorted_triples(graph))
+    return _as_text(write_turtle, graph)
 
 
 def _text(data: bytes | None) -> str:
@@ -78,18 +119,94 @@ def _text(data: bytes | None) -> str:
     return (data or b"").decode("utf-8")
 
 
-def _turtle(triples: list[ox.Triple], extra_prefixes: dict[str, str] | None = None) -> str:
-    known = {**prefixes(), **(extra_prefixes or {})}
-    body = _text(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=known))
-    lines = body.split("\n")  # not splitlines(): it would also split at U+0085, U+2028… inside literals
-    header = sorted(line for line in lines if line.startswith("@prefix "))
-    rest = [line for line in lines if not line.startswith("@prefix ")]
-    out = [*header, ""]
-    for line in rest:
-        if line and not line.startswith(("\t", " ")) and out[-1] != "":
-            out.append("")  # a blank line before each subject
-        out.append(line)
-    return "\n".join(out).rstrip("\n") + "\n"
+class _TurtleLayout:
+    """Turtle as irgraph writes it, line by line: the ``@prefix`` lines sorted, a blank line before each subject.
+
+    Written as it comes, so that a store's Turtle never has to be in memory
+    whole; lines are split at ``\n`` only (not at U+0085, U+2028… inside
+    literals, as ``str.splitlines`` would).
+    """
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.previous: str | None = None  # the last line laid out
+        self.wrote_text = False
+        self.blank_lines = 0  # blank lines not written yet (the last ones are dropped)
+
+    def line(self, line: str) -> None:
+        if line and not line.startswith(("\t", " ")) and self.previous not in (None, ""):
+            self._put("")  # a blank line before each subject
+        self._put(line)
+
+    def _put(self, line: str) -> None:
+        self.previous = line
+        if not line:
+            self.blank_lines += 1
+            return
+        separators = self.blank_lines + (1 if self.wrote_text else 0)
+        self.out.write(("\n" * separators + line).encode("utf-8"))
+        self.wrote_text, self.blank_lines = True, 0
+
+    def header(self, lines: list[str]) -> None:
+        for line in lines:
+            self._put(line)
+        self._put("")
+
+    def subject(self, data: bytes) -> None:
+        """Lay out one subject's Turtle, as :meth:`line` would each of its lines."""
+        block = data[:-1] if data.endswith(b"\n") else data
+        if block and block[:1] not in (b"\t", b" ", b"\n") and b"\n" not in block.replace(b"\n\t", b"").replace(b"\n ", b""):
+            # the usual case, without a look at each line: a subject line, then indented lines
+            if self.previous not in (None, ""):
+                self.blank_lines += 1
+            self.out.write(b"\n" * (self.blank_lines + (1 if self.wrote_text else 0)) + block)
+            self.wrote_text = True
+            self.previous, self.blank_lines = "", 1 if data.endswith(b"\n") else 0
+            if not data.endswith(b"\n"):  # pragma: no cover - pyoxigraph ends every statement with a newline
+                self.previous = "…"
+            return
+        for line in data.decode("utf-8").split("\n"):  # not splitlines(): it would also split at U+0085, U+2028…
+            self.line(line)
+
+    def close(self) -> None:
+        self.out.write(b"\n")
+
+
+def write_turtle(graph: Graph, out: BinaryIO) -> None:
+    """Write :func:`to_turtle` of ``graph`` to the binary file ``out``, streaming from the store.
+
+    Each subject's triples are written by pyoxigraph with the project's
+    prefixes (it writes every prefix it is given, in the order given, and
+    nothing else before the first triple); the prefix block is cut from
+    each piece and written once, sorted, at the top.
+
+    >>> from irgraph import load_graph
+    >>> buffer = io.BytesIO()
+    >>> write_turtle(load_graph(), buffer)
+    >>> buffer.getvalue().decode() == to_turtle(load_graph())
+    True
+    """
+    known = prefixes()
+    sample = ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x"))
+    written = _text(ox.serialize([sample], format=ox.RdfFormat.TURTLE, prefixes=known)).rpartition("<urn:x>")[0]
+    block = written[: written.rfind("\n") + 1].encode("utf-8")  # the @prefix lines, as pyoxigraph writes them
+
+    def piece(triples: list) -> bytes:
+        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=known) or b""
+        if not data.startswith(block):  # pragma: no cover - pyoxigraph changed how it writes prefixes
+            raise AssertionError("pyoxigraph no longer writes the prefixes it is given first")
+        return data[len(block):]
+
+    layout = _TurtleLayout(out)
+    first = True
+    for data in _pieces(graph, piece):
+        if first:
+            layout.header(sorted(line for line in block.decode("utf-8").split("\n") if line.startswith("@prefix ")))
+            first = False
+        layout.subject(data)
+    if first:
+        layout.header([])
+    layout.close()
 
 
 def to_ntriples(graph: Graph) -> str:
@@ -99,7 +216,7 @@ def to_ntriples(graph: Graph) -> str:
     >>> to_ntriples(load_graph()).splitlines()[0].split(" ")[1]
     '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>'
     """
-    return _text(ox.serialize(sorted_triples(graph), format=ox.RdfFormat.N_TRIPLES))
+    return _as_text(write_ntriples, graph)
 
 
 def to_rdfxml(graph: Graph) -> str:
@@ -313,17 +430,78 @@ def to_jsonld(graph: Graph, *, context: str = "embed", frame: str | None = None)
     >>> node["@type"], node["phase"], node["participants"]
     ('ClinicalStudy', 'ir:phase-3', 4111)
     """
+    return _as_text(write_jsonld, graph, context=context, frame=frame)
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode  # the C encoder (json.dumps with indent is pure Python)
+
+
+def _indented(value, margin: str) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)`` with ``margin`` before every line but the first.
+
+    The same text, several times faster: only objects and arrays are laid
+    out here, every other value is written by the C encoder.
+
+    >>> value = {"@id": "ir:x", "n": [1, {"@value": "é"}], "e": [], "o": {}}
+    >>> _indented(value, "") == json.dumps(value, indent=2, ensure_ascii=False)
+    True
+    """
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = margin + "  "
+        items = (f"{inner}{_dumps(key)}: {_indented(item, inner)}" for key, item in value.items())
+        return "{\n" + ",\n".join(items) + "\n" + margin + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        inner = margin + "  "
+        return "[\n" + ",\n".join(inner + _indented(item, inner) for item in value) + "\n" + margin + "]"
+    return _dumps(value)
+
+
+#: stands for the node objects in the JSON text of the document around them
+_NODES_GO_HERE = "\u0000irgraph-nodes"
+
+
+def write_jsonld(graph: Graph, out: BinaryIO, *, context: str = "embed", frame: str | None = None) -> None:
+    """Write :func:`to_jsonld` of ``graph`` to the binary file ``out``; without a frame, streaming from the store.
+
+    Each subject's node object is made from its sorted triples and written
+    as ``json.dumps`` writes it inside the whole document (indented two
+    levels), so the bytes are those of the document built in one piece.
+    Framing needs the whole graph (pyld), and so memory.
+
+    >>> from irgraph import load_graph
+    >>> buffer = io.BytesIO()
+    >>> write_jsonld(load_graph(), buffer, context="file")
+    >>> buffer.getvalue().decode() == to_jsonld(load_graph(), context="file")
+    True
+    """
     if context not in CONTEXT_MODES:
         raise UsageError(f"unknown JSON-LD context mode {context!r}; choose one of: {', '.join(CONTEXT_MODES)}")
     if frame is not None:
         document = frame_jsonld(graph, frame, context=context)
+        out.write((json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        return
+    compactor = _compactor(context)
+    around: dict = {} if context == "none" else {"@context": bundled_context() if context == "embed" else CONTEXT_IRI}
+
+    def piece(triples: list) -> bytes:
+        (node,) = _node_objects(triples, compactor)
+        return _indented(node, "    ").encode("utf-8")
+
+    shell = json.dumps({**around, "@graph": [_NODES_GO_HERE]}, indent=2, ensure_ascii=False)
+    before, _, after = shell.partition(json.dumps(_NODES_GO_HERE))
+    written = False
+    for data in _pieces(graph, piece):
+        out.write(b",\n    " if written else before.encode("utf-8"))
+        out.write(data)
+        written = True
+    if written:
+        out.write((after + "\n").encode("utf-8"))
     else:
-        nodes = _node_objects(sorted_triples(graph), _compactor(context))
-        if context == "none":
-            document = {"@graph": nodes}
-        else:
-            document = {"@context": bundled_context() if context == "embed" else CONTEXT_IRI, "@graph": nodes}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        out.write((json.dumps({**around, "@graph": []}, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def refuse_remote_documents(url: str, options=None) -> dict:  # noqa: ARG001 - pyld's loader signature
@@ -539,6 +717,28 @@ def export_loaded(loaded: LoadedGraph, fmt: str = "jsonld", *, context: str = "e
         raise UsageError(f"--format {fmt} writes a folder ({', '.join(entry.files)}): give -o FOLDER "
                          "(in Python: irgraph.export.export_files)")
     return _write(entry, loaded, {"context": context, "frame": frame, "provenance": provenance})
+
+
+def export_to(loaded: LoadedGraph, out: BinaryIO, fmt: str = "jsonld", *, context: str = "embed",
+              frame: str | None = None, provenance: bool = True) -> None:
+    """:func:`export_loaded` written into the binary file ``out``; N-Triples, Turtle and JSON-LD stream
+    from the store (see :mod:`irgraph.ordered`), so a big store is never whole in memory.
+
+    >>> from irgraph import load_data
+    >>> buffer = io.BytesIO()
+    >>> export_to(load_data(), buffer, "nt")
+    >>> buffer.getvalue().decode() == export_loaded(load_data(), "nt")
+    True
+    """
+    entry = export_format(fmt, context, frame, provenance=provenance)
+    if entry.writes == "folder":
+        raise UsageError(f"--format {fmt} writes a folder ({', '.join(entry.files)}): give -o FOLDER "
+                         "(in Python: irgraph.export.export_files)")
+    if entry.reads == "files":
+        out.write(export_loaded(loaded, fmt).encode("utf-8"))
+        return
+    entry.write_to(loaded.graph, out, **{name: {"context": context, "frame": frame, "provenance": provenance}[name]
+                                         for name in entry.options})
 
 
 def export_files(loaded: LoadedGraph, fmt: str) -> dict[str, str]:

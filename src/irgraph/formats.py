@@ -75,6 +75,8 @@ class Format:
     request_names: tuple[str, ...] = ()
     #: the format's IRI in the W3C registry ``http://www.w3.org/ns/formats/`` (service descriptions name it)
     w3c: str | None = None
+    #: a writer like ``writer`` that writes into a binary file as it goes (same options, same bytes)
+    streamer: str | None = None
 
     def can(self, kind: str) -> bool:
         """Whether this format serialises ``kind`` (``graph``, ``construct``, ``select`` or ``ask``)."""
@@ -83,6 +85,13 @@ class Format:
     def write(self, source, **options) -> Any:
         """Write ``source`` (a graph, or the input files) with this format's writer (text, or file name -> text)."""
         return _resolve(self.writer, self.name)(source, **options)
+
+    def write_to(self, source, out, **options) -> None:
+        """Write ``source`` into the binary file ``out``: streamed by ``streamer`` where there is one."""
+        if self.streamer is not None:
+            _resolve(self.streamer, self.name)(source, out, **options)
+        else:
+            out.write(self.write(source, **options).encode("utf-8"))
 
     def write_result(self, result) -> str:
         """Write a query result with this format's result writer."""
@@ -116,15 +125,15 @@ FORMATS: tuple[Format, ...] = (
     Format("md", "Markdown table", None, ".md", frozenset({SELECT}), result_writer="irgraph.results:to_markdown"),
     Format("jsonld", "compact JSON-LD with the project's context", "application/ld+json", ".jsonld",
            frozenset({GRAPH, CONSTRUCT}), writer="irgraph.export:to_jsonld", options=("context", "frame"),
-           request_names=("json-ld", "json"), w3c=W3C + "JSON-LD"),
+           request_names=("json-ld", "json"), w3c=W3C + "JSON-LD", streamer="irgraph.export:write_jsonld"),
     Format("turtle", "Turtle, sorted", "text/turtle", ".ttl", frozenset({GRAPH, CONSTRUCT}),
            writer="irgraph.export:to_turtle",
            # Turtle is N3 without N3's extensions: a client asking for N3 can read it
            also_accepted=("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3"),
-           request_names=("ttl", "n3"), w3c=W3C + "Turtle"),
+           request_names=("ttl", "n3"), w3c=W3C + "Turtle", streamer="irgraph.export:write_turtle"),
     Format("nt", "N-Triples, sorted", "application/n-triples", ".nt", frozenset({GRAPH, CONSTRUCT}),
            writer="irgraph.export:to_ntriples", also_accepted=("text/plain",), request_names=("ntriples", "n-triples"),
-           w3c=W3C + "N-Triples"),
+           w3c=W3C + "N-Triples", streamer="irgraph.export:write_ntriples"),
     Format("rdfxml", "RDF/XML, sorted", "application/rdf+xml", ".rdf", frozenset({GRAPH, CONSTRUCT}),
            writer="irgraph.export:to_rdfxml", request_names=("rdf+xml", "xml", "rdf"), w3c=W3C + "RDF_XML"),
     Format("nq", "N-Quads, one graph per input file", "application/n-quads", ".nq", frozenset({GRAPH}),

@@ -48,6 +48,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .defaults import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS
 from .errors import QueryError, UpdateRefused
 
 SELECT, ASK, GRAPH = "select", "ask", "graph"
@@ -62,8 +63,6 @@ _KEYWORDS = _REACHING_OUT + _DATASET + _UPDATES
 DEFAULT_MAX_LENGTH = 1_000_000
 DEFAULT_MAX_TOKENS = 20_000
 DEFAULT_MAX_DEPTH = 64
-DEFAULT_MAX_ROWS = 1_000_000
-DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -44,17 +44,18 @@ from __future__ import annotations
 import itertools
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from .errors import UsageError
 from .namespaces import compact
 from .query import DEFAULT_TIMEOUT, run_saved_query
-from .store import ox_triples, to_rdflib
+from .store import new_graph, ox_triples, oxigraph_store, to_rdflib
 from .terms import resolve
 from .vocab import IRG, OWL, PROV, RDF_TYPE, RDFS, RDFS_LABEL, RDFS_SUBCLASS_OF, SKOS, labels_from, most_specific_class
 
@@ -85,6 +86,9 @@ BOOKKEEPING_CLASSES = frozenset(
         IRG.CertaintyLevel, IRG.CertaintyDomain, IRG.CountKind, PROV.Derivation,
     )
 )
+
+
+_TYPE, _SUBCLASS_OF, _DEFAULT = ox.NamedNode(RDF_TYPE), ox.NamedNode(RDFS_SUBCLASS_OF), ox.DefaultGraph()
 
 
 def _node_key(term) -> str:
@@ -311,6 +315,21 @@ def _int(value) -> int:
     return 0 if value is None else int(value)
 
 
+#: Up to this many nodes in the view betweenness is exact (Brandes: a breadth-first search from every
+#: node); above, it is estimated from :data:`BETWEENNESS_SAMPLES` of them, chosen with a fixed seed
+#: (networkx's ``k``), so the same graph gives the same ranking. The exact measure on a million-triple
+#: store (about 150,000 nodes) would take hours; the bundled data stays far below the limit.
+EXACT_BETWEENNESS_NODES = 5_000
+BETWEENNESS_SAMPLES = 16
+
+
+def _betweenness(view: nx.Graph) -> dict:
+    """Normalised betweenness centrality: exact up to :data:`EXACT_BETWEENNESS_NODES` nodes, else sampled."""
+    if view.number_of_nodes() <= EXACT_BETWEENNESS_NODES:
+        return nx.betweenness_centrality(view, normalized=True)
+    return nx.betweenness_centrality(view, k=BETWEENNESS_SAMPLES, normalized=True, seed=0)
+
+
 def graph_stats(graph: Graph, *, top: int = 10, all_links: bool = False,
                 timeout: float | None = DEFAULT_TIMEOUT) -> Stats:
     """Counts per class and property (SPARQL), degree and betweenness centrality,
@@ -318,7 +337,9 @@ def graph_stats(graph: Graph, *, top: int = 10, all_links: bool = False,
     trial phase each reached (SPARQL).
 
     Centrality and components are computed on :func:`explanation_view`
-    (bookkeeping left out unless ``all_links``); betweenness is normalised.
+    (bookkeeping left out unless ``all_links``); betweenness is normalised,
+    and estimated from a sample of nodes on views larger than
+    :data:`EXACT_BETWEENNESS_NODES` (see there).
     Ties are broken by IRI, so the output is deterministic. Each of the
     four queries has ``timeout`` seconds (None: no limit).
 
@@ -343,7 +364,7 @@ def graph_stats(graph: Graph, *, top: int = 10, all_links: bool = False,
 
     ranked = sorted(view.degree(), key=lambda item: (-item[1], item[0]))[:top]
     stats.degree = [{**describe(node), "degree": degree} for node, degree in ranked]
-    betweenness = nx.betweenness_centrality(view, normalized=True)
+    betweenness = _betweenness(view)
     ranked_b = sorted(betweenness.items(), key=lambda item: (-round(item[1], 12), item[0]))[:top]
     stats.betweenness = [{**describe(node), "betweenness": round(value, 6)} for node, value in ranked_b]
     components = sorted((sorted(c) for c in nx.connected_components(view)), key=lambda c: (-len(c), c[0]))
@@ -455,15 +476,20 @@ def explain_paths(graph: Graph, start: str, end: str, *, limit: int = 5, all_lin
     """
     if limit < 1:
         raise UsageError(f"--limit must be at least 1 (got {limit})")
-    nodes = []
-    for text in (start, end):
-        node = str(resolve(graph, text))
-        nodes.append(node)
+    ends = [resolve(graph, text) for text in (start, end)]
+    source, target = (str(node) for node in ends)
+    store = oxigraph_store(graph)
+    if store is None or not all(isinstance(node, URIRef) for node in ends):  # rdflib's store, or a blank node named
+        return _paths_on(graph, start, end, source, target, limit=limit, all_links=all_links)
+    return _paths_on(_path_ball(store, source, target, all_links), start, end, source, target, limit=limit, all_links=all_links)
+
+
+def _paths_on(graph: Graph, start: str, end: str, source: str, target: str, *, limit: int, all_links: bool) -> list[ExplanationPath]:
+    """:func:`explain_paths` between the IRIs ``source`` and ``target`` on the projection of ``graph``."""
     network = to_networkx(graph)
     view = explanation_view(network, all_links=all_links)
-    for text, node in zip((start, end), nodes, strict=True):
+    for text, node in ((start, source), (end, target)):
         _check_end(network, view, text, node)
-    source, target = nodes
     if not nx.has_path(view, source, target):
         return []
     paths = []
@@ -477,6 +503,102 @@ def explain_paths(graph: Graph, start: str, end: str, *, limit: int = 5, all_lin
                         tuple(_step(network, before, node, all_links) for before, node in itertools.pairwise(path)))
         for path in paths[:limit]
     ]
+
+
+class _StoreView:
+    """The explanation view (:func:`explanation_view`) read from an Oxigraph store node by node, by lookups."""
+
+    def __init__(self, store: ox.Store, all_links: bool) -> None:
+        self.store = store
+        self.all_links = all_links
+        self.superclasses: dict[str, set[str]] = {}
+        self.kept: dict = {}
+
+    def types(self, node) -> set[str]:
+        return {q.object.value for q in self.store.quads_for_pattern(node, _TYPE, None, _DEFAULT) if isinstance(q.object, ox.NamedNode)}
+
+    def _superclasses(self, cls: str) -> set[str]:
+        if cls not in self.superclasses:
+            self.superclasses[cls] = {q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(cls), _SUBCLASS_OF, None, _DEFAULT)
+                                      if isinstance(q.object, ox.NamedNode)}
+        return self.superclasses[cls]
+
+    def in_view(self, node) -> bool:
+        """Whether ``node`` is an entity of the projection that the view keeps."""
+        if node not in self.kept:
+            types = self.types(node)
+            keep = bool(types) and not types & _VOCABULARY_TYPES
+            if keep and not self.all_links:
+                cls = most_specific_class(types, {t: self._superclasses(t) for t in types})
+                keep = compact(cls) not in BOOKKEEPING_CLASSES
+            self.kept[node] = keep
+        return self.kept[node]
+
+    def linked(self, quad) -> bool:
+        predicate = quad.predicate.value
+        return predicate != RDF_TYPE and (self.all_links or compact(predicate) not in BOOKKEEPING_RELATIONS)
+
+    def neighbours(self, node) -> Iterator:
+        for quad in self.store.quads_for_pattern(node, None, None, _DEFAULT):
+            if not isinstance(quad.object, ox.Literal) and quad.object != node and self.linked(quad) and self.in_view(quad.object):
+                yield quad.object
+        for quad in self.store.quads_for_pattern(None, None, node, _DEFAULT):
+            if quad.subject != node and self.linked(quad) and self.in_view(quad.subject):
+                yield quad.subject
+
+
+def _closer_than(view: _StoreView, start, end) -> set:
+    """The nodes of the view closer to ``start`` than ``end`` is (its whole component when ``end`` is not in it)."""
+    if not (view.in_view(start) and view.in_view(end)):
+        return {start}  # refused by the checks of _paths_on, which need only the two ends
+    ball, frontier = {start}, [start]
+    while frontier:
+        found: list = []
+        for node in frontier:
+            for other in view.neighbours(node):
+                if other == end:
+                    return ball - set(found)  # those found at this level are as far as the end: on no shortest path
+                if other not in ball:
+                    ball.add(other)
+                    found.append(other)
+        frontier = found
+    return ball
+
+
+def _path_ball(store: ox.Store, source: str, target: str, all_links: bool) -> Graph:
+    """A graph holding every shortest path between ``source`` and ``target``, read from ``store`` by lookups.
+
+    Breadth first from ``source`` over the explanation view until
+    ``target`` is reached at distance ``d``: every node closer than ``d``
+    (with all its triples), the two ends (with the links into them and the
+    types of every neighbour, so that their checks see what the whole graph
+    shows), and the types and properties named (their labels and
+    superclasses). :func:`_paths_on` finds on it the paths it finds on the
+    whole graph; a test compares the two. Unconnected ends: the search
+    reads the whole component of ``source``.
+    """
+    view = _StoreView(store, all_links)
+    start, end = ox.NamedNode(source), ox.NamedNode(target)
+    closer = _closer_than(view, start, end)
+    keep = closer | {start, end}
+    quads: list = []
+    for node in keep:
+        quads.extend(store.quads_for_pattern(node, None, None, _DEFAULT))
+    for node in (start, end):
+        into = list(store.quads_for_pattern(None, None, node, _DEFAULT))
+        quads.extend(into)
+        neighbours = {q.subject for q in into} | {q.object for q in store.quads_for_pattern(node, None, None, _DEFAULT)
+                                                   if not isinstance(q.object, ox.Literal)}
+        for other in neighbours - keep:
+            quads.extend(store.quads_for_pattern(other, _TYPE, None, _DEFAULT))
+    named = {q.predicate for q in quads} | {q.object for q in quads if q.predicate == _TYPE and isinstance(q.object, ox.NamedNode)}
+    for term in named:
+        quads.extend(store.quads_for_pattern(term, None, None, _DEFAULT))
+    local = new_graph()
+    local_store = oxigraph_store(local)
+    assert local_store is not None  # new_graph() is on Oxigraph
+    local_store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    return local
 
 
 def _step(network: nx.MultiDiGraph, before: str, node: str, all_links: bool) -> Step:

@@ -35,6 +35,7 @@ from rdflib.query import Result
 
 from . import sandbox
 from .catalog import SavedQuery, catalog, saved_query
+from .defaults import DEFAULT_TIMEOUT
 from .deprecation import callable_module
 from .errors import IrgraphError, QueryError, QueryTimeout, UsageError
 from .guard import ASK, GRAPH, SELECT, QueryLimits, inspect_query
@@ -43,7 +44,6 @@ from .processes import ChildTimeout, can_fork, in_child
 from .store import is_remote, many_objects, oxigraph_store, rdflib_converter, to_ox
 from .terms import resolve
 
-DEFAULT_TIMEOUT = 30.0
 #: Limits that never cut an answer: for irgraph's own queries (validation, counts, the VoID
 #: description), whose every row matters; the text checks still apply.
 WHOLE_ANSWER = QueryLimits(max_rows=sys.maxsize, max_bytes=sys.maxsize)

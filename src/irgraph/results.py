@@ -11,9 +11,9 @@ result writers it names.
 
 from __future__ import annotations
 
-import re
 
 from . import formats
+from .console import printable
 from .errors import UsageError
 from .query import ASK, GRAPH, SELECT, QueryResult, display
 
@@ -24,21 +24,6 @@ ALL_FORMATS = formats.names(formats.SELECT, formats.CONSTRUCT)
 MEDIA_TYPES = {
     f.name: f.media_type for f in formats.formats_for(formats.SELECT, formats.ASK, formats.CONSTRUCT) if f.media_type
 }
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    r"""``text`` with control and bidirectional-override characters shown as escapes, for a terminal.
-
-    Data from files must not steer the terminal (escape sequences, a
-    changed window title, text that runs right to left).
-
-    >>> printable("IL-2\x1b]0;pwned\x07")
-    'IL-2\\x1b]0;pwned\\x07'
-    """
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
 def _cell(text: str) -> str:

@@ -38,16 +38,15 @@ from urllib.parse import parse_qs, urlsplit
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from . import formats, pages
+from .defaults import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PORT, SERVE_MAX_RESPONSE_BYTES, SERVE_MAX_ROWS
 from .errors import IrgraphError, QueryError, QueryTimeout, UpdateRefused, UsageError
 from .guard import ASK, GRAPH, QueryLimits, inspect_query
 from .query import DEFAULT_TIMEOUT, run_query
 from .results import MEDIA_TYPES, render
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-DEFAULT_PORT = 7878
-DEFAULT_MAX_REQUEST_BYTES = 100_000
-DEFAULT_MAX_ROWS = 100_000
-DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_ROWS = SERVE_MAX_ROWS
+DEFAULT_MAX_RESPONSE_BYTES = SERVE_MAX_RESPONSE_BYTES
 #: seconds a client has to send the request line and headers, and then the body
 HEADER_DEADLINE = 10.0
 BODY_DEADLINE = 20.0

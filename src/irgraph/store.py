@@ -38,22 +38,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .canonical import canonical_triples
+from .defaults import DEFAULT_STORE, STORE_FORMS, STORES
 from .errors import UsageError
 from .namespaces import bind_prefixes
 from .processes import can_fork, in_child
 from .sandbox import run_sandboxed
 from .vocab import XSD_STRING, triple_key
 
-#: The in-memory stores, by name.
-STORES = ("oxigraph", "memory")
-DEFAULT_STORE = "oxigraph"
-#: Every form ``--store`` accepts, with what it means (shown in errors and help).
-STORE_FORMS = (
-    ("oxigraph", "Oxigraph in memory (the default)"),
-    ("memory", "rdflib's in-memory store and engine"),
-    ("oxigraph:PATH", "a persistent Oxigraph store on disk, filled by 'irgraph load'"),
-    ("sparql:QUERY_URL[,GSP_URL]", "a remote SPARQL 1.1 endpoint (GSP_URL: its Graph Store endpoint, for 'irgraph push')"),
-)
 #: The named graph irgraph pushes to and reads from on a remote store, unless told otherwise.
 DEFAULT_GRAPH_IRI = "https://w3id.org/irgraph/graph"
 #: The file in a persistent store's folder that marks it as irgraph's and lists what it holds.

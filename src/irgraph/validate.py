@@ -13,9 +13,6 @@ Four checks, all reported together as one :class:`~irgraph.report.Report`:
 from __future__ import annotations
 
 import difflib
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 
 import pyshacl
@@ -23,6 +20,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 
 from .catalog import violation_checks
+from .console import quiet_ill_typed_literals
 from .deprecation import callable_module
 from .load import LoadedGraph, parse_file
 from .namespaces import IR_URI, IRG_URI, compact, declared_terms
@@ -33,8 +31,6 @@ from .store import memory_copy, new_graph, rdflib_converter
 from .vocab import label_of
 
 _SEVERITY = {SH.Violation: ERROR, SH.Warning: WARNING, SH.Info: WARNING}
-#: What rdflib logs, with a traceback, for each literal whose text does not fit its datatype.
-_ILL_TYPED_LOG = "Failed to convert Literal lexical form to value"
 _TYPED_LITERALS = """
 SELECT ?s ?p ?o WHERE {
   ?s ?p ?o
@@ -42,26 +38,6 @@ SELECT ?s ?p ?o WHERE {
          && DATATYPE(?o) != <http://www.w3.org/2001/XMLSchema#string>)
 }
 """
-
-
-def _not_ill_typed_log(record: logging.LogRecord) -> bool:
-    return not str(record.msg).startswith(_ILL_TYPED_LOG)
-
-
-@contextmanager
-def quiet_ill_typed_literals() -> Iterator[None]:
-    """Leave out rdflib's log message and traceback for each ill-typed literal while the block runs.
-
-    :func:`validate` reports every such literal as a problem of its own
-    (kind ``literal``), with the node, the property and how to fix it; the
-    command line uses this around every command.
-    """
-    logger = logging.getLogger("rdflib.term")
-    logger.addFilter(_not_ill_typed_log)
-    try:
-        yield
-    finally:
-        logger.removeFilter(_not_ill_typed_log)
 
 
 @cache

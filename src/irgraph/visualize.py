@@ -35,6 +35,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import Graph
 
 from .claims import Ledger, claim_ledger
+from .defaults import DEFAULT_TITLE
 from .errors import IrgraphError
 from .explorer_layout import CLASS_STYLE, COLUMNS, FONT_SIZE
 from .explorer_projection import (
@@ -60,7 +61,6 @@ __all__ = [
 ]
 
 VIS_NETWORK_VERSION = "9.1.2"
-DEFAULT_TITLE = "irgraph: HIV immune restoration"
 DISCLAIMER = (
     "For research and education only. This is not medical advice: "
     "talk to a health care provider about any treatment decision."

@@ -37,6 +37,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import WriteError
 
@@ -436,8 +437,11 @@ def write_file(path: Path, data: bytes) -> None:
         os.close(descriptor)
 
 
-def write_atomic(path: str | Path, content: str | bytes, *, follow_symlinks: bool = False) -> Path:
+def write_atomic(path: str | Path, content: str | bytes | Callable[[BinaryIO], None], *, follow_symlinks: bool = False) -> Path:
     """Write ``content`` to ``path`` so that readers see the old file or the new one, never half.
+
+    ``content`` is text, bytes, or a function that writes into the binary
+    file it is given (an export streaming from its store, never whole in memory).
 
     The path is checked first (:func:`checked_output_file`). The data goes
     to a temporary file in the same folder, is flushed to disk, then renamed
@@ -466,7 +470,12 @@ def write_atomic(path: str | Path, content: str | bytes, *, follow_symlinks: boo
             os.umask(umask)
             try:
                 os.fchmod(descriptor, 0o666 & ~umask)
-                _write_all(descriptor, data)
+                if not isinstance(data, bytes):
+                    with os.fdopen(descriptor, "wb", buffering=1 << 20, closefd=False) as handle:
+                        data(handle)
+                    os.fsync(descriptor)
+                else:
+                    _write_all(descriptor, data)
             finally:
                 os.close(descriptor)
             checked_output_file(path)  # still a file or nothing: not swapped for a device meanwhile
