@@ -112,7 +112,7 @@ def test_negotiation_406_and_not_found(server):
 
 
 def test_the_index_lists_every_entity_by_class(server, graph):
-    status, headers, body = request(base(server) + "/id/")
+    status, _headers, body = request(base(server) + "/id/")
     assert status == 200 and "not medical advice" in body
     links = set()
 
@@ -151,7 +151,7 @@ class Markup(html.parser.HTMLParser):
 def test_hostile_payloads_are_inert_on_every_page(server, graph):
     nav = served_navigation()
     for iri in entity_iris(graph):
-        _, headers, body = request(base(server) + nav.entity(iri, ""), headers={"Accept": "text/html"})
+        _, _headers, body = request(base(server) + nav.entity(iri, ""), headers={"Accept": "text/html"})
         seen = Markup()
         seen.feed(body)
         assert not {"script", "img", "iframe", "svg", "b", "template"} & set(seen.tags), iri

@@ -14,12 +14,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from rdflib import Graph
+from tools.screenshot import browser_missing
 
 import irgraph
 from irgraph.query import run_saved_query
 from irgraph.serve import make_server, serve_in_thread
 from irgraph.site import write_site
-from tools.screenshot import browser_missing
 
 from .conftest import FIXTURES
 

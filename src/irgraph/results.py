@@ -11,7 +11,6 @@ result writers it names.
 
 from __future__ import annotations
 
-
 from . import formats
 from .console import printable
 from .errors import UsageError
