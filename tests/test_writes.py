@@ -271,8 +271,8 @@ def test_a_fifo_a_socket_and_a_folder_are_refused(invoke, tmp_path, no_write):
         for command in (("export", "-o"), ("viz", "-o")):
             assert "is a named pipe (FIFO), not a regular file" in _refused(invoke, *command, fifo)
             assert "is a socket, not a regular file" in _refused(invoke, *command, tmp_path / "sock")
-        result = invoke("export", "-o", tmp_path)  # click's own check
-        assert result.exit_code == 2 and "is a directory" in result.output
+        result = invoke("export", "-o", tmp_path)  # a folder, for a format that writes one file
+        assert result.exit_code == 2 and "is a folder; give the path of a file to write" in result.output
         assert "not a folder" in _refused(invoke, "build", "--out", fifo)
     finally:
         server.close()
