@@ -37,7 +37,7 @@ from rdflib import Graph, URIRef
 
 from .claims import ClaimEntry, EvidenceLine, Ledger, claim_ledger
 from .errors import UsageError
-from .explorer_layout import CLASS_ORDER, CLASS_STYLE, COLUMN_NAMES, DEFAULT_STYLE, FONT_SIZE, layout
+from .explorer_layout import CLASS_ORDER, CLASS_STYLE, COLUMN_NAMES, DEFAULT_STYLE, FONT_SIZE, layout, readable_scale
 from .namespaces import compact, expand
 from .network import to_networkx
 from .terms import resolve
@@ -574,7 +574,8 @@ def explorer_data(
     claim ledger of ``graph`` unless given), ``edges``
     (from, to, relation, label), ``classes`` (legend and class filter),
     ``sources`` (provenance records by IRI), ``approaches``, ``phases`` and
-    ``trails`` (the filters' node sets), ``focus``. Raises
+    ``trails`` (the filters' node sets), ``focus``, ``readable`` (the canvas scale at which the main labels are
+    readable, which the page never fits below). Raises
     :class:`~irgraph.errors.UsageError` for an unknown focus term or class.
 
     >>> from irgraph import load_graph
@@ -635,4 +636,6 @@ def explorer_data(
             if any(n["verdict"] == key for n in nodes)
         ],
         "large": len(nodes) > LARGE_GRAPH,
+        "readable": round(readable_scale({ctx.classes[n] for n in core}), 4),
+        "not_expanded": sorted(NOT_EXPANDED),
     }
