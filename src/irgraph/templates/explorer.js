@@ -302,10 +302,7 @@
     data: data, ready: false, select: select, isVisible: isVisible, state: state
   };
   window.irgraphExplorer = explorer;
-  network.once("afterDrawing", function () {
-    explorer.ready = true;
-    document.body.setAttribute("data-ready", "true");
-  });
+
 
   // ---- controls --------------------------------------------------------------
   var statusLine = document.getElementById("status");
@@ -385,23 +382,30 @@
   // fitting: everything shown, but never so small that the main labels cannot be read; a view
   // too large for that starts at its top (left) and is read by scrolling down
   var MOST_ZOOM = 1.6;
+  var MARGIN = 24;  // CSS pixels around the drawing
   function fitView(whole) {
     hideTooltip();
     var ids = nodeView.getIds();
     if (!ids.length) return;
-    network.fit({ nodes: ids, animation: false });
-    var scale = network.getScale();
-    if (scale > MOST_ZOOM) { network.moveTo({ scale: MOST_ZOOM, animation: false }); return; }
-    if (whole || scale >= data.readable) return;
-    var box = container.getBoundingClientRect();
-    var left = Infinity, right = -Infinity, top = Infinity;
-    ids.forEach(function (id) {
+    network.redraw();  // drawing measures the labels of nodes just shown, so their boxes are right
+    var left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
+    ids.forEach(function (id) {  // the boxes vis-network draws, labels included
       var b = network.getBoundingBox(id);
-      left = Math.min(left, b.left); right = Math.max(right, b.right); top = Math.min(top, b.top);
+      left = Math.min(left, b.left); right = Math.max(right, b.right);
+      top = Math.min(top, b.top); bottom = Math.max(bottom, b.bottom);
     });
-    var wide = box.width / data.readable;
-    var x = right - left <= 1.15 * wide ? (left + right) / 2 : left - 20 + wide / 2;  // nearly fits: centred
-    network.moveTo({ position: { x: x, y: top - 20 + box.height / 2 / data.readable }, scale: data.readable, animation: false });
+    var box = container.getBoundingClientRect();
+    var room = { width: Math.max(box.width - 2 * MARGIN, 10), height: Math.max(box.height - 2 * MARGIN, 10) };
+    var scale = Math.min(room.width / Math.max(right - left, 1), room.height / Math.max(bottom - top, 1), MOST_ZOOM);
+    var x = (left + right) / 2, y = (top + bottom) / 2;
+    if (!whole && scale < data.readable) {
+      // too large to read whole: readable, from the top; centred when it nearly fits across
+      scale = data.readable;
+      var wide = room.width / scale;
+      if (right - left > 1.15 * wide) x = left + wide / 2;
+      y = top - MARGIN / scale + box.height / 2 / scale;
+    }
+    network.moveTo({ position: { x: x, y: y }, scale: scale, animation: false });
   }
 
   var listOpen = false;
@@ -609,6 +613,7 @@
   }
 
   var details = document.getElementById("details-body");
+  var controlsToggle = document.getElementById("show-controls");
   var detailsToggle = document.getElementById("show-details");
   var EMPTY_DETAILS = details.textContent.trim();
   function nodeButton(id) {
@@ -646,7 +651,7 @@
     if (INTERVENTION_CLASSES[n["class"]] && trailSets.has(id)) {
       var trail = el("button", "action", "Show the evidence trail");
       trail.type = "button";
-      trail.addEventListener("click", function () { showTrail(id); select(id); });
+      trail.addEventListener("click", function () { showTrail(id); network.selectNodes([id]); showDetails(id); writeHash(); });
       details.appendChild(trail);
     }
     var around = el("button", "action", state.focus === id ? "Show the whole graph" : "Show only what links to this");
@@ -655,12 +660,16 @@
     around.addEventListener("click", function () {
       if (state.focus === id) { reset(); } else { state.focus = id; state.trail = ""; state.approach = ""; focusClasses(id); }
       apply(true);
-      select(id);
+      network.selectNodes([id]);
+      showDetails(id);
+      writeHash();
     });
     details.appendChild(around);
     entityLink(n);
     document.body.classList.add("details-open");
+    document.body.classList.remove("controls-open");
     detailsToggle.setAttribute("aria-expanded", "true");
+    controlsToggle.setAttribute("aria-expanded", "false");
     if (n.facts.length) {
       section("Facts");
       var dl = el("dl");
@@ -1214,7 +1223,6 @@
   document.getElementById("fit").addEventListener("click", function () { fitView(true); });
 
   // ---- panels on a phone -----------------------------------------------------------------------
-  var controlsToggle = document.getElementById("show-controls");
   controlsToggle.addEventListener("click", function () {
     var open = document.body.classList.toggle("controls-open");
     controlsToggle.setAttribute("aria-expanded", String(open));
@@ -1231,13 +1239,18 @@
   });
 
   apply(false);
-  if (location.hash.length > 1) {
-    readHash();
-  } else {
-    fitView(false);
-    if (data.focus && nodeById.has(data.focus)) {
-      network.selectNodes([data.focus]);
-      showDetails(data.focus);
+  // the first view once the first drawing has measured every label: the address's, else the whole page fitted
+  network.once("afterDrawing", function () {
+    if (location.hash.length > 1) {
+      readHash();
+    } else {
+      fitView(false);
+      if (data.focus && nodeById.has(data.focus)) {
+        network.selectNodes([data.focus]);
+        showDetails(data.focus);
+      }
     }
-  }
+    explorer.ready = true;
+    document.body.setAttribute("data-ready", "true");
+  });
 })();
