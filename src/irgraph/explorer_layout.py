@@ -322,7 +322,7 @@ class _Columns:
             sizes = [max(self.height[n] for n in row) for row in rows]
             gap = (2 * half - sum(sizes)) / (len(rows) - 1) if len(rows) > 1 else 0.0
             top = -half
-            for row, size in zip(rows, sizes):
+            for row, size in zip(rows, sizes, strict=True):
                 for node in row:
                     self.y_of[node] = top + (self.height[node] / 2 if _inside(self.classes[node]) else 16)
                 top += size + gap

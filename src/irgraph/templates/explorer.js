@@ -598,8 +598,11 @@
     if (!nodeById.has(id)) return;
     if (!isVisible(id)) reveal(id);
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 0.9), animation: false });
     showDetails(id);
+    // on a phone the details cover the lower half of the picture: the node goes in the upper half
+    var phone = window.matchMedia && window.matchMedia("(max-width: 760px)").matches;
+    var lift = phone ? -container.getBoundingClientRect().height / 4 : 0;
+    network.focus(id, { scale: Math.max(network.getScale(), 0.9), offset: { x: 0, y: lift }, animation: false });
     writeHash();
   }
   explorer.select = select;
