@@ -311,6 +311,16 @@ CONTRAST = """(selector) => {
     const f = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));
     return [e.textContent.trim().slice(0, 40), (Math.max(f, b) + 0.05) / (Math.min(f, b) + 0.05)]; });
 }"""
+NON_TEXT = """() => {
+  function lum(hex) { return [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4)).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0); }
+  const m = getComputedStyle(document.getElementById('controls')).backgroundColor.match(/\\d+/g).map(Number);
+  const bg = '#' + m.slice(0, 3).map(v => v.toString(16).padStart(2, '0')).join('');
+  const colours = Array.from(document.querySelectorAll('#edge-legend svg [stroke]')).map(e => e.getAttribute('stroke'))
+    .filter(c => /^#[0-9a-f]{6}$/i.test(c) && c.toLowerCase() !== '#555555' && c.toLowerCase() !== '#555');
+  const [b] = [lum(bg)];
+  return colours.map(c => { const f = lum(c); return [c, (Math.max(f, b) + 0.05) / (Math.min(f, b) + 0.05)]; });
+}"""
 TEXTS = ("#class-filter label span, #edge-legend span, #edge-legend div, #controls h2, .disclaimer, #status, "
          "#details .badge, #details .rel, #details .muted, #details button.node-link, #column-headings span, #toolbar button")
 
@@ -323,6 +333,11 @@ def test_legend_and_verdict_texts_keep_their_contrast(open_page, pages, scheme):
     assert len(ratios) > 30
     low = [(text, round(ratio, 2)) for text, ratio in ratios if ratio < 4.5]
     assert low == [], low
+    # the verdict borders and the supports / contradicts / qualifies lines: 3:1 (AA for non-text) on the legend
+    marks = page.evaluate(NON_TEXT)
+    assert len(marks) >= 8
+    faint = [(colour, round(ratio, 2)) for colour, ratio in marks if ratio < 3]
+    assert faint == [], faint
 
 
 def test_dark_mode_draws_a_dark_page(open_page, pages):

@@ -53,13 +53,13 @@ def _c(term) -> str:
 #: above this many nodes the command warns and suggests ``--focus``
 LARGE_GRAPH = 1000
 DEFAULT_DEPTH = 2
-#: a finding's border says its verdict at a glance
+#: a finding's border says its verdict at a glance (each at least 3:1 against the light and the dark page, WCAG AA for non-text)
 VERDICT_COLOURS = {
     "ir:verdict-favourable": "#2e7d32",
-    "ir:verdict-unfavourable": "#c62828",
-    "ir:verdict-mixed": "#ef8f00",
+    "ir:verdict-unfavourable": "#d32f2f",
+    "ir:verdict-mixed": "#c47200",
     "ir:verdict-inconclusive": "#7e57c2",
-    "ir:verdict-pending": "#9e9e9e",
+    "ir:verdict-pending": "#808080",
 }
 #: controlled values: shown as attributes of the nodes that use them, not as nodes
 ATTRIBUTE_CLASSES = frozenset(

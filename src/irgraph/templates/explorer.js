@@ -11,9 +11,9 @@
   var EDGE_STYLE = {
     "irg:supports": { color: "#2e7d32", dashes: false, width: 2.5, key: "supports" },
     "irg:contradicts": { color: "#d62728", dashes: [8, 6], width: 2.5, key: "contradicts" },
-    "irg:qualifies": { color: "#ef8f00", dashes: [2, 5], width: 2.5, key: "qualifies" }
+    "irg:qualifies": { color: "#c47200", dashes: [2, 5], width: 2.5, key: "qualifies" }
   };
-  var OTHER_EDGE = { color: "#a8adb3", dashes: false, width: 1 };
+  var OTHER_EDGE = { color: "#8a9096", dashes: false, width: 1 };
   var INTERVENTION_CLASSES = { "irg:Intervention": true, "irg:CombinationIntervention": true };
 
   var verdictColour = new Map();
@@ -174,7 +174,7 @@
   function palette() {
     return darkQuery && darkQuery.matches
       ? { text: "#e6e6e6", edgeText: "#d0d4d8", halo: "#16181b", heading: "#aeb4bb", other: "#6f767d" }
-      : { text: "#222222", edgeText: "#444444", halo: "#ffffff", heading: "#666666", other: "#a8adb3" };
+      : { text: "#222222", edgeText: "#444444", halo: "#ffffff", heading: "#666666", other: "#8a9096" };
   }
   var colours = palette();
   OTHER_EDGE.color = colours.other;
