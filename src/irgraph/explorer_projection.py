@@ -550,6 +550,15 @@ class _Views:
         return {"positions": {n: list(placed[n]) for n in sorted(placed)}, "columns": self.headings(rows)}
 
 
+def _verdict_rows(ctx: _Context, nodes: list[dict]) -> list[dict]:
+    """The legend of a finding's border: each verdict some drawn node has, with its colour."""
+    return [
+        {"id": key, "label": str(ctx.full.nodes[expand(key)].get("label", key)), "color": colour}
+        for key, colour in VERDICT_COLOURS.items()
+        if any(n["verdict"] == key for n in nodes)
+    ]
+
+
 def _context(graph: Graph) -> _Context:
     full = to_networkx(graph)
     classes = {node: data.get("class", "") for node, data in full.nodes(data=True)}
@@ -630,11 +639,7 @@ def explorer_data(
         "focus": focus_iri,
         "columns": views.headings(headings),
         "views": filter_views,
-        "verdicts": [
-            {"id": key, "label": str(ctx.full.nodes[expand(key)].get("label", key)), "color": colour}
-            for key, colour in VERDICT_COLOURS.items()
-            if any(n["verdict"] == key for n in nodes)
-        ],
+        "verdicts": _verdict_rows(ctx, nodes),
         "large": len(nodes) > LARGE_GRAPH,
         "readable": round(readable_scale({ctx.classes[n] for n in core}), 4),
         "not_expanded": sorted(NOT_EXPANDED),
