@@ -467,3 +467,43 @@ def test_hostile_ledger_and_plot_strings_stay_text(tmp_path):
     assert any(str(graph.value(IR["hostile-finding"], RDFS.label)) in t for t in titles)
     assert "<script" not in svg and "&lt;script&gt;alert(16)" in svg
     assert len(resources(html).scripts) == 3  # nothing in a plot opened or closed a script
+
+
+def page_data(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S)
+    assert match
+    return json.loads(match.group(1))
+
+
+def test_entity_page_links_are_off_unless_asked_and_only_relative_or_http(invoke, tmp_path):
+    small = irgraph.load_data([FIXTURES / "explorer"], bundled=False).graph
+    assert page_data(to_html(small))["entity_pages"] is None
+    out = tmp_path / "page.html"
+    assert invoke("viz", "--data", FIXTURES / "explorer", "--entity-pages", "id/{slug}.html", "-o", out).exit_code == 0
+    assert page_data(out.read_text(encoding="utf-8"))["entity_pages"] == "id/{slug}.html"
+    assert page_data(to_html(small, entity_pages="https://example.org/id/{slug}"))["entity_pages"] == "https://example.org/id/{slug}"
+    for bad in ("javascript:alert({slug})", "data:text/html,{slug}", "//evil.example/{slug}", "id/no-slug.html",
+                'id/{slug}.html"><script>'):
+        result = invoke("viz", "--entity-pages", bad, "-o", tmp_path / "bad.html")
+        assert result.exit_code == 2 and "--entity-pages" in result.output, bad
+        assert not (tmp_path / "bad.html").exists()
+
+
+def test_a_graph_too_large_to_read_whole_is_laid_out_as_wide_as_the_view_at_a_readable_scale(whole):
+    from irgraph.explorer_layout import VIEW, readable_scale
+
+    main = [n for n in whole["nodes"] if n["column"] <= 5 and any(c["on"] and c["id"] == n["class"] for c in whole["classes"])]
+    fonts = {c["id"]: c["font"] for c in whole["classes"]}
+    assert whole["readable"] == round(readable_scale({n["class"] for n in main}), 4)
+    assert min(fonts[n["class"]] for n in main) * whole["readable"] >= 11
+    xs = [n["x"] for n in main]
+    assert (max(xs) - min(xs) + 170) * whole["readable"] <= VIEW[0]  # every main column in the width
+    # the shorter columns reach the top and the bottom of the tallest
+    by_column: dict[int, list[float]] = {}
+    for n in main:
+        by_column.setdefault(n["column"], []).append(n["y"])
+    top = min(min(ys) for ys in by_column.values())
+    bottom = max(max(ys) for ys in by_column.values())
+    for ys in by_column.values():
+        if len(ys) > 1:
+            assert min(ys) - top < 0.05 * (bottom - top) and bottom - max(ys) < 0.05 * (bottom - top)

@@ -89,15 +89,23 @@ def using(browser=None) -> Iterator[object]:
             yield started
 
 
-def offline_page(browser, *, viewport: dict | None = None):
+def offline_page(browser, *, viewport: dict | None = None, color_scheme: str = "light"):
     """A new page in ``browser`` whose requests other than ``file:`` and ``data:`` are aborted.
 
     The aborted addresses are collected in the page's ``blocked`` attribute
-    (a list), so a caller can check that nothing tried to reach the network.
+    (a list), so a caller can check that nothing tried to reach the network;
+    ``outside`` lists every request the page made to anything but ``file:``,
+    ``data:`` and ``blob:`` (counted whether or not a route saw it).
+    ``color_scheme`` is ``"light"`` or ``"dark"`` (what ``prefers-color-scheme`` answers).
     """
-    context = browser.new_context(viewport=viewport or VIEWPORT, java_script_enabled=True)
+    context = browser.new_context(viewport=viewport or VIEWPORT, java_script_enabled=True, color_scheme=color_scheme,
+                                  accept_downloads=True)
     page = context.new_page()
     blocked: list[str] = []
+    outside: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(("file:", "data:", "blob:"))
+            else outside.append(request.url))
+    page.outside = outside
 
     def route(request_route) -> None:
         url = request_route.request.url

@@ -557,6 +557,13 @@ def forest(data: tuple[str, ...], store: str, claim: str | None, intervention: s
     help="Do not draw nodes of these classes; repeatable.",
 )
 @click.option("--title", default=DEFAULT_TITLE, show_default=True, help="The page's title.")
+@click.option(
+    "--entity-pages",
+    metavar="PATTERN",
+    default=None,
+    help="Link each entity's details to its own page: an address with {slug}, relative "
+    "(id/{slug}.html, for 'irgraph site') or http(s) (https://example.org/id/{slug}). Off by default.",
+)
 @FOLLOW_SYMLINKS
 def viz(
     data: tuple[str, ...],
@@ -567,6 +574,7 @@ def viz(
     include_classes: tuple[str, ...],
     exclude_classes: tuple[str, ...],
     title: str,
+    entity_pages: str | None,
     follow_symlinks: bool,
 ) -> None:
     """Write the interactive explorer: one HTML file that works offline.
@@ -581,6 +589,7 @@ def viz(
       irgraph viz -o irgraph.html
       irgraph viz --focus IL-2 --depth 2 -o il-2.html
       irgraph viz --include-classes irg:Intervention,irg:ClinicalStudy --title "Studies"
+      irgraph viz --entity-pages 'id/{slug}.html' -o site/explorer.html
     """
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus TERM (the entity to draw the neighbourhood of)")
@@ -597,6 +606,7 @@ def viz(
         depth=DEFAULT_DEPTH if depth is None else depth,
         include_classes=include_classes,
         exclude_classes=exclude_classes,
+        entity_pages=entity_pages,
     )
     for warning in page.warnings:
         echo(f"irgraph: warning: {warning}", err=True)

@@ -7,7 +7,12 @@ Each column's first order comes from a networkx spring layout with a fixed
 seed and is refined by barycentre sweeps over the links; tall columns fill
 several sub-columns, row by row, chosen so that the first view is drawn as
 large as possible, in one band of columns or, when that draws it much
-larger, two. Deterministic: sorted inputs, a fixed seed, rounded output.
+larger, two. A graph too large to be read whole in the page's first view
+(its smallest main label under 11 CSS pixels) is laid out to fill the width
+of the view at :func:`readable_scale` instead, and is read by scrolling
+down; the shorter columns then spread evenly over the height of the
+tallest, in their order. Deterministic: sorted inputs,
+a fixed seed, rounded output.
 
 This module also holds the look of each class (colour, shape, label size),
 which the layout needs to know how large each node is drawn.
@@ -29,15 +34,19 @@ def _c(term) -> str:
 
 #: the seeded spring layout that gives the first order of each column runs up to this many nodes
 LAYOUT_CORE = 400
+#: up to this many nodes, a graph too large to read whole is laid out tall (see the module docstring)
+TALL_LIMIT = 1000
 LAYOUT_SEED = 7
-#: the graph area of the page at first sight, in CSS pixels (the layout aims to fill it)
-VIEW = (1000.0, 900.0)
-COLUMN_GAP = 40.0
-GROUP_GAP = 110.0
+#: the graph area of the page at first sight at 1600x1000, in CSS pixels (the layout aims to fill it)
+VIEW = (1060.0, 890.0)
+COLUMN_GAP = 30.0
+GROUP_GAP = 60.0
 BAND_GAP = 120.0
+#: the smallest label the page draws on screen at first sight, in CSS pixels
+READABLE_PX = 11.25
 #: a second band of columns is used only when one band would be drawn smaller than this scale
 #: and a second band draws it this much larger
-READABLE_SCALE = 0.75
+CROWDED_SCALE = 0.75
 BANDS_WORTH_IT = 1.5
 
 _CONTROLLED = ("#aec7e8", "dot")
@@ -124,7 +133,24 @@ CLASS_ORDER = tuple(
 
 def _label_width(cls: str) -> float:
     """The widest a node's label is drawn (the page wraps labels at this width)."""
-    return 190.0 if _inside(cls) else 170.0
+    return 170.0 if _inside(cls) else 150.0
+
+
+#: the main columns (approaches to claims): their labels must be readable at first sight
+MAIN_COLUMNS = 5
+
+
+def readable_scale(classes) -> float:
+    """The canvas scale at which the smallest label of the main columns' ``classes`` is :data:`READABLE_PX` on screen.
+
+    Classes outside the main columns count only when none is in them.
+
+    >>> round(readable_scale(["irg:Finding", "irg:Intervention", "irg:Source"]), 3)
+    0.865
+    """
+    classes = set(classes)
+    main = {c for c in classes if COLUMNS.get(c, MAIN_COLUMNS + 1) <= MAIN_COLUMNS} or classes
+    return READABLE_PX / min((FONT_SIZE.get(c, 12) for c in main), default=12)
 
 
 def _label_height(label: str, cls: str) -> float:
@@ -174,6 +200,9 @@ class _Columns:
         self.y_of: dict[str, float] = {}
         self.place: dict[str, int] = {}
         self.subcolumns: dict[int, int] = {}
+        shown_classes = {classes[n] for c in self.shown_columns for n in self.split(c)[0]}
+        self.readable = readable_scale(shown_classes)
+        self.tall = False
 
     def split(self, column: int) -> tuple[list[str], list[str]]:
         """The column's core nodes (shown first on a whole-graph page), then the others."""
@@ -186,9 +215,14 @@ class _Columns:
 
     def drawn_size(self, per: int, cut: int) -> float:
         """How large the first view can be drawn with at most ``per`` rows a column, in one or two bands."""
+        total_width, total_height = self.extent(per, cut)
+        return min(VIEW[0] / max(total_width, 1.0), VIEW[1] / max(total_height, 1.0))
+
+    def extent(self, per: int, cut: int) -> tuple[float, float]:
+        """The width and height of the first view with at most ``per`` rows a column, in canvas units."""
         total_width = total_height = 0.0
         for band in self.bands_of(cut):
-            band_width = band_height = 0.0
+            band_width, band_height = -GROUP_GAP, 0.0
             for column in band:
                 shown, _ = self.split(column)
                 count = math.ceil(len(shown) / per)
@@ -196,19 +230,26 @@ class _Columns:
                 band_height = max(band_height, sum(self.height[n] for n in shown) / count)
             total_width = max(total_width, band_width)
             total_height += band_height + BAND_GAP
-        return min(VIEW[0] / max(total_width, 1.0), VIEW[1] / max(total_height, 1.0))
+        return total_width, total_height - BAND_GAP
 
     def choose_rows(self) -> int:
         """Set how many sub-columns each column fills; return where the first band ends."""
         tallest = max((len(self.split(c)[0]) or len(self.columns[c]) for c in self.order), default=1)
         cut = len(self.shown_columns)
-        if len(self.simple) <= LAYOUT_CORE:
-            # one band reads left to right; two bands only when that draws the picture much larger
-            size = self.drawn_size
+        size = self.drawn_size
+        one = (1, cut)
+        if len(self.simple) <= TALL_LIMIT:
             one = max(((k, cut) for k in range(1, tallest + 1)), key=lambda kc: (round(size(*kc), 3), kc[0]))
+            # too large to read whole: as wide as the view at the readable scale, as short as that allows
+            wide = [k for k in range(1, tallest + 1) if self.extent(k, cut)[0] * self.readable <= VIEW[0]]
+            self.tall = size(*one) < self.readable and bool(wide)
+        if self.tall:
+            rows = min(wide, key=lambda k: (self.extent(k, cut)[1], -k))
+        elif len(self.simple) <= LAYOUT_CORE:
+            # one band reads left to right; two bands only when that draws the picture much larger
             two = max(((k, c) for k in range(1, tallest + 1) for c in range(1, len(self.shown_columns))),
                       key=lambda kc: (round(size(*kc), 3), kc[1], kc[0]), default=one)
-            crowded = size(*one) < READABLE_SCALE
+            crowded = size(*one) < CROWDED_SCALE
             rows, cut = two if crowded and size(*two) > BANDS_WORTH_IT * size(*one) else one
         else:  # large graphs: about 3:2 overall
             rows = max(30, int(math.sqrt(len(self.simple) * 6)))
@@ -264,6 +305,36 @@ class _Columns:
             for column in self.order:
                 self.sweep(column, self.simple, 1)
 
+    def spread(self) -> None:
+        """In a tall layout, spread each shorter column's rows (in their order) evenly over the tallest one's height.
+
+        The tallest column stays packed; the others run from its top to its
+        bottom instead of sitting as a short block in its middle, so the top
+        of the page shows the top of every column.
+        """
+        heights = {c: self.core_height(c) for c in self.order}
+        half = max(heights.values(), default=0.0) / 2
+        for column in self.order:
+            shown, rest = self.split(column)
+            rows = _rows(shown, self.subcolumns[column])
+            if not rows or heights[column] >= 2 * half:
+                continue
+            sizes = [max(self.height[n] for n in row) for row in rows]
+            gap = (2 * half - sum(sizes)) / (len(rows) - 1) if len(rows) > 1 else 0.0
+            top = -half
+            for row, size in zip(rows, sizes, strict=True):
+                for node in row:
+                    self.y_of[node] = top + (self.height[node] / 2 if _inside(self.classes[node]) else 16)
+                top += size + gap
+            y = half
+            for row in _rows(rest, self.subcolumns[column]):  # the nodes shown later stay below
+                for node in row:
+                    self.y_of[node] = y + (self.height[node] / 2 if _inside(self.classes[node]) else 16)
+                y += max(self.height[n] for n in row)
+
+    def core_height(self, column: int) -> float:
+        return sum(max(self.height[n] for n in row) for row in _rows(self.split(column)[0], self.subcolumns[column]))
+
     def positions(self, cut: int) -> tuple[dict[str, tuple[float, float]], list[dict]]:
         """Each node's position and each column's heading, band by band."""
         positions: dict[str, tuple[float, float]] = {}
@@ -310,5 +381,7 @@ def layout(
     columns = _Columns(network, classes, labels, core)
     cut = columns.choose_rows()
     columns.order_columns(start)
+    if columns.tall:
+        columns.spread()
     positions, headings = columns.positions(cut)
     return positions, headings, columns.column_of

@@ -38,7 +38,7 @@ from rdflib import Graph, URIRef
 from .claims import ClaimEntry, EvidenceLine, Ledger, claim_ledger
 from .defaults import DEFAULT_DEPTH, LARGE_GRAPH
 from .errors import UsageError
-from .explorer_layout import CLASS_ORDER, CLASS_STYLE, COLUMN_NAMES, DEFAULT_STYLE, FONT_SIZE, layout
+from .explorer_layout import CLASS_ORDER, CLASS_STYLE, COLUMN_NAMES, DEFAULT_STYLE, FONT_SIZE, layout, readable_scale
 from .namespaces import compact, expand
 from .network import to_networkx
 from .terms import resolve
@@ -51,13 +51,13 @@ def _c(term) -> str:
     return compact(str(term))
 
 
-#: a finding's border says its verdict at a glance
+#: a finding's border says its verdict at a glance (each at least 3:1 against the light and the dark page, WCAG AA for non-text)
 VERDICT_COLOURS = {
     "ir:verdict-favourable": "#2e7d32",
-    "ir:verdict-unfavourable": "#c62828",
-    "ir:verdict-mixed": "#ef8f00",
+    "ir:verdict-unfavourable": "#d32f2f",
+    "ir:verdict-mixed": "#c47200",
     "ir:verdict-inconclusive": "#7e57c2",
-    "ir:verdict-pending": "#9e9e9e",
+    "ir:verdict-pending": "#808080",
 }
 #: controlled values: shown as attributes of the nodes that use them, not as nodes
 ATTRIBUTE_CLASSES = frozenset(
@@ -548,6 +548,15 @@ class _Views:
         return {"positions": {n: list(placed[n]) for n in sorted(placed)}, "columns": self.headings(rows)}
 
 
+def _verdict_rows(ctx: _Context, nodes: list[dict]) -> list[dict]:
+    """The legend of a finding's border: each verdict some drawn node has, with its colour."""
+    return [
+        {"id": key, "label": str(ctx.full.nodes[expand(key)].get("label", key)), "color": colour}
+        for key, colour in VERDICT_COLOURS.items()
+        if any(n["verdict"] == key for n in nodes)
+    ]
+
+
 def _context(graph: Graph) -> _Context:
     full = to_networkx(graph)
     classes = {node: data.get("class", "") for node, data in full.nodes(data=True)}
@@ -572,7 +581,8 @@ def explorer_data(
     claim ledger of ``graph`` unless given), ``edges``
     (from, to, relation, label), ``classes`` (legend and class filter),
     ``sources`` (provenance records by IRI), ``approaches``, ``phases`` and
-    ``trails`` (the filters' node sets), ``focus``. Raises
+    ``trails`` (the filters' node sets), ``focus``, ``readable`` (the canvas scale at which the main labels are
+    readable, which the page never fits below). Raises
     :class:`~irgraph.errors.UsageError` for an unknown focus term or class.
 
     >>> from irgraph import load_graph
@@ -627,10 +637,8 @@ def explorer_data(
         "focus": focus_iri,
         "columns": views.headings(headings),
         "views": filter_views,
-        "verdicts": [
-            {"id": key, "label": str(ctx.full.nodes[expand(key)].get("label", key)), "color": colour}
-            for key, colour in VERDICT_COLOURS.items()
-            if any(n["verdict"] == key for n in nodes)
-        ],
+        "verdicts": _verdict_rows(ctx, nodes),
         "large": len(nodes) > LARGE_GRAPH,
+        "readable": round(readable_scale({ctx.classes[n] for n in core}), 4),
+        "not_expanded": sorted(NOT_EXPANDED),
     }

@@ -36,7 +36,7 @@ from rdflib import Graph
 
 from .claims import Ledger, claim_ledger
 from .defaults import DEFAULT_TITLE
-from .errors import IrgraphError
+from .errors import IrgraphError, UsageError
 from .explorer_layout import CLASS_STYLE, COLUMNS, FONT_SIZE
 from .explorer_projection import (
     ATTRIBUTE_CLASSES,
@@ -154,6 +154,31 @@ def _forest_plots(graph: Graph, ledger: Ledger, data: dict) -> list[dict]:
     return plots
 
 
+def checked_entity_pages(pattern: str | None) -> str | None:
+    """``pattern`` (an address of entity pages with ``{slug}``) when the page may link to it; else a UsageError.
+
+    Relative addresses (``id/{slug}.html``) and ``http``/``https`` ones are
+    allowed; the page fills in the slug of each ``https://w3id.org/irgraph/id/``
+    entity only when it is plain letters, digits and ``._~-``.
+
+    >>> checked_entity_pages("id/{slug}.html")
+    'id/{slug}.html'
+    >>> checked_entity_pages("javascript:alert({slug})")
+    Traceback (most recent call last):
+    ...
+    irgraph.errors.UsageError: --entity-pages 'javascript:alert({slug})': an address must be relative or http(s)
+    """
+    if pattern is None or pattern == "":
+        return None
+    if "{slug}" not in pattern:
+        raise UsageError(f"--entity-pages {pattern!r}: the address needs {{slug}} where the entity's name goes")
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", pattern)
+    if (scheme and scheme.group(1).lower() not in ("http", "https")) or pattern.startswith("//") \
+            or any(c in pattern for c in "\\\"<>` \t\r\n"):
+        raise UsageError(f"--entity-pages {pattern!r}: an address must be relative or http(s)")
+    return pattern
+
+
 def _environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
@@ -170,8 +195,14 @@ def explorer_page(
     depth: int = DEFAULT_DEPTH,
     include_classes: Iterable[str] = (),
     exclude_classes: Iterable[str] = (),
+    entity_pages: str | None = None,
 ) -> ExplorerPage:
     """Render the explorer for ``graph``: the HTML with counts and warnings (see :func:`explorer_data`).
+
+    ``entity_pages`` is an address pattern with ``{slug}`` (see
+    :func:`checked_entity_pages`): when given, each entity's details link to
+    its own page (``irgraph serve`` answers ``/id/<slug>``, a static site has
+    ``id/<slug>.html``); without it the page links nowhere new.
 
     >>> from irgraph import load_graph
     >>> page = explorer_page(load_graph(), focus="ir:he2000", depth=1, title="HE2000 <draft>")
@@ -180,6 +211,7 @@ def explorer_page(
     >>> page.warnings
     ()
     """
+    entity_pages = checked_entity_pages(entity_pages)
     vis_script, vis_style = _vis_assets()
     script = _page_script()
     ledger = claim_ledger(graph)
@@ -187,6 +219,7 @@ def explorer_page(
         graph, focus=focus, depth=depth, include_classes=include_classes, exclude_classes=exclude_classes, ledger=ledger
     )
     plots = _forest_plots(graph, ledger, data)
+    data["entity_pages"] = entity_pages
     warnings = []
     if data["large"]:
         warnings.append(
@@ -216,7 +249,7 @@ def to_html(graph: Graph, **options) -> str:
     """The explorer page for ``graph`` as one HTML string (no external resources).
 
     ``options`` are those of :func:`explorer_page` (``title``, ``focus``,
-    ``depth``, ``include_classes``, ``exclude_classes``).
+    ``depth``, ``include_classes``, ``exclude_classes``, ``entity_pages``).
 
     >>> from irgraph import load_graph
     >>> html = to_html(load_graph(), focus="IL-2", depth=1)

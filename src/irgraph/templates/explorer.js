@@ -11,9 +11,9 @@
   var EDGE_STYLE = {
     "irg:supports": { color: "#2e7d32", dashes: false, width: 2.5, key: "supports" },
     "irg:contradicts": { color: "#d62728", dashes: [8, 6], width: 2.5, key: "contradicts" },
-    "irg:qualifies": { color: "#ef8f00", dashes: [2, 5], width: 2.5, key: "qualifies" }
+    "irg:qualifies": { color: "#c47200", dashes: [2, 5], width: 2.5, key: "qualifies" }
   };
-  var OTHER_EDGE = { color: "#a8adb3", dashes: false, width: 1 };
+  var OTHER_EDGE = { color: "#8a9096", dashes: false, width: 1 };
   var INTERVENTION_CLASSES = { "irg:Intervention": true, "irg:CombinationIntervention": true };
 
   var verdictColour = new Map();
@@ -36,7 +36,28 @@
 
   // ---- what is shown ------------------------------------------------------
   var defaultClasses = data.classes.filter(function (c) { return c.on; }).map(function (c) { return c.id; });
-  var state = { classes: new Set(defaultClasses), phasesOff: new Set(), approach: "", trail: "" };
+  var state = { classes: new Set(defaultClasses), phasesOff: new Set(), approach: "", trail: "", focus: "", depth: 1 };
+  var focusSet = null;
+
+  // a focus in the page: the node and what is within `depth` links of it, not spreading through
+  // sources, endpoints, trial phases and evidence lines (as `irgraph viz --focus` does)
+  var NOT_EXPANDED = new Set(data.not_expanded || []);
+  function neighbourhood(centre, depth) {
+    var found = new Set([centre]);
+    var edge = [centre];
+    for (var step = 0; step < depth; step++) {
+      var next = [];
+      edge.forEach(function (id) {
+        if (id !== centre && NOT_EXPANDED.has(nodeById.get(id)["class"])) return;
+        (outgoing.get(id) || []).concat(incoming.get(id) || []).forEach(function (e) {
+          var other = e.from === id ? e.to : e.from;
+          if (!found.has(other)) { found.add(other); next.push(other); }
+        });
+      });
+      edge = next;
+    }
+    return found;
+  }
 
   function isVisible(id) {
     var n = nodeById.get(id);
@@ -44,6 +65,7 @@
     if (n.phases.length && n.phases.every(function (p) { return state.phasesOff.has(p); })) return false;
     if (state.approach && !approachSets.get(state.approach).has(id)) return false;
     if (state.trail && !trailSets.get(state.trail).has(id)) return false;
+    if (focusSet && !focusSet.has(id)) return false;
     return true;
   }
 
@@ -147,6 +169,16 @@
     return classes.get(cls) || { label: cls, color: "#c7c7c7", shape: "dot", font: 12 };
   }
 
+  // ---- light and dark ---------------------------------------------------------
+  var darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  function palette() {
+    return darkQuery && darkQuery.matches
+      ? { text: "#e6e6e6", edgeText: "#d0d4d8", halo: "#16181b", heading: "#aeb4bb", other: "#6f767d" }
+      : { text: "#222222", edgeText: "#444444", halo: "#ffffff", heading: "#666666", other: "#8a9096" };
+  }
+  var colours = palette();
+  OTHER_EDGE.color = colours.other;
+
   // ---- the network ---------------------------------------------------------
   var large = data.large;
   var visNodes = data.nodes.map(function (n) {
@@ -168,8 +200,8 @@
       },
       borderWidth: verdictColour.has(n.verdict) ? 4 : 1,
       borderWidthSelected: 3,
-      font: { size: c.font || 12, color: inside ? readableOn(c.color) : "#222222" },
-      widthConstraint: { maximum: inside ? 190 : 170 }
+      font: { size: c.font || 12, color: inside ? readableOn(c.color) : colours.text },
+      widthConstraint: { maximum: inside ? 170 : 150 }
     };
   });
   var visEdges = data.edges.map(function (e) {
@@ -202,7 +234,7 @@
     edges: {
       smooth: false,
       arrows: { to: { enabled: true, scaleFactor: 0.45 } },
-      font: { size: 11, align: "middle", color: "#444444", strokeWidth: 3, strokeColor: "#ffffff" },
+      font: { size: 11, align: "middle", color: colours.edgeText, strokeWidth: 3, strokeColor: colours.halo },
       scaling: { label: { drawThreshold: 14 } },
       selectionWidth: 1.5
     }
@@ -231,7 +263,7 @@
     nodeView.getIds().forEach(function (id) { shown.add(nodeById.get(id).column); });
     ctx.save();
     ctx.font = "600 15px system-ui, sans-serif";
-    ctx.fillStyle = "#666666";
+    ctx.fillStyle = colours.heading;
     ctx.textAlign = "center";
     canvasHeadings.forEach(function (col) {
       if (shown.has(col.column)) ctx.fillText(col.label.toUpperCase(), col.x, col.y);
@@ -253,15 +285,24 @@
     });
   });
 
+  function recolour() {
+    colours = palette();
+    OTHER_EDGE.color = colours.other;
+    nodeSet.update(visNodes.filter(function (v) { return !(v.shape === "box" || v.shape === "ellipse"); })
+      .map(function (v) { return { id: v.id, font: { color: colours.text } }; }));
+    edgeSet.update(data.edges.filter(function (e) { return !EDGE_STYLE[e.relation]; }).map(function (e) {
+      return { id: e.id, color: { color: colours.other, highlight: shade(colours.other, 0.6), hover: shade(colours.other, 0.6) } };
+    }));
+    network.setOptions({ edges: { font: { color: colours.edgeText, strokeColor: colours.halo } } });
+  }
+  if (darkQuery && darkQuery.addEventListener) darkQuery.addEventListener("change", recolour);
+
   var explorer = {
     network: network, nodes: nodeSet, edges: edgeSet, nodeView: nodeView, edgeView: edgeView,
-    data: data, ready: false, select: select, isVisible: isVisible
+    data: data, ready: false, select: select, isVisible: isVisible, state: state
   };
   window.irgraphExplorer = explorer;
-  network.once("afterDrawing", function () {
-    explorer.ready = true;
-    document.body.setAttribute("data-ready", "true");
-  });
+
 
   // ---- controls --------------------------------------------------------------
   var statusLine = document.getElementById("status");
@@ -274,31 +315,112 @@
   var home = new Map();
   data.nodes.forEach(function (n) { home.set(n.id, { x: n.x, y: n.y }); });
   var currentView = "";
+  var views = data.views;
   function viewKey() {
-    if (state.trail && data.views[state.trail]) return state.trail;
-    if (state.approach && data.views[state.approach]) return state.approach;
+    if (state.focus) return "focus " + state.focus + " " + state.depth;
+    if (state.trail && views[state.trail]) return state.trail;
+    if (state.approach && views[state.approach]) return state.approach;
     return "";
+  }
+  function estimatedHeight(n) {
+    var c = styleOf(n["class"]);
+    var inside = c.shape === "box" || c.shape === "ellipse";
+    var font = c.font || 12;
+    var perLine = Math.max(8, Math.floor((inside ? 170 : 150) / (font * 0.58)));
+    var lines = 0;
+    (n.label + (n.ledger ? "\n[" + n.ledger.badge + "]" : "")).split("\n").forEach(function (part) {
+      var used = 0;
+      lines += 1;
+      part.split(/\s+/).forEach(function (word) {
+        if (used && used + 1 + word.length > perLine) { lines += 1; used = word.length; } else used += word.length + (used ? 1 : 0);
+      });
+    });
+    return lines * font * 1.22 + (inside ? 22 : 40);
+  }
+  // a focus is laid out when it is asked for: its nodes in their columns, in the order of the whole page
+  function focusView(members) {
+    var byColumn = new Map();
+    members.forEach(function (id) { push(byColumn, nodeById.get(id).column, nodeById.get(id)); });
+    var positions = {};
+    var columns = [];
+    var x = 0;
+    Array.from(byColumn.keys()).sort(function (a, b) { return a - b; }).forEach(function (column) {
+      var nodes = byColumn.get(column).sort(function (a, b) { return a.y - b.y || a.x - b.x || (a.id < b.id ? -1 : 1); });
+      var per = Math.max(6, Math.ceil(Math.sqrt(members.size * 1.5)));
+      var count = Math.ceil(nodes.length / per);
+      var step = 200;
+      var rows = [];
+      for (var i = 0; i < nodes.length; i += count) rows.push(nodes.slice(i, i + count));
+      var heights = rows.map(function (row) { return Math.max.apply(null, row.map(estimatedHeight)); });
+      var y = -heights.reduce(function (a, b) { return a + b; }, 0) / 2;
+      rows.forEach(function (row, r) {
+        row.forEach(function (n, k) {
+          var inside = styleOf(n["class"]).shape === "box" || styleOf(n["class"]).shape === "ellipse";
+          positions[n.id] = [x + k * step, y + (inside ? estimatedHeight(n) / 2 : 16)];
+        });
+        y += heights[r];
+      });
+      var heading = data.columns.filter(function (h) { return h.column === column; })[0];
+      columns.push({ column: column, x: x + (count - 1) * step / 2, y: 0, band: 0, label: heading ? heading.label : "" });
+      x += count * step + 60;
+    });
+    return { positions: positions, columns: columns };
   }
   function moveTo(key) {
     if (key === currentView) return;
     var moves = [];
-    var previous = currentView ? data.views[currentView].positions : {};
+    var previous = currentView ? views[currentView].positions : {};
     Object.keys(previous).forEach(function (id) { var h = home.get(id); moves.push({ id: id, x: h.x, y: h.y }); });
-    var target = key ? data.views[key].positions : {};
+    if (key && !views[key]) views[key] = focusView(focusSet);
+    var target = key ? views[key].positions : {};
     Object.keys(target).forEach(function (id) { moves.push({ id: id, x: target[id][0], y: target[id][1] }); });
     nodeSet.update(moves);
     currentView = key;
-    showHeadings(key ? data.views[key].columns : data.columns);
+    showHeadings(key ? views[key].columns : data.columns);
   }
 
+  // fitting: everything shown, but never so small that the main labels cannot be read; a view
+  // too large for that starts at its top (left) and is read by scrolling down
+  var MOST_ZOOM = 1.6;
+  var MARGIN = 24;  // CSS pixels around the drawing
+  function fitView(whole) {
+    hideTooltip();
+    var ids = nodeView.getIds();
+    if (!ids.length) return;
+    network.redraw();  // drawing measures the labels of nodes just shown, so their boxes are right
+    var left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
+    ids.forEach(function (id) {  // the boxes vis-network draws, labels included
+      var b = network.getBoundingBox(id);
+      left = Math.min(left, b.left); right = Math.max(right, b.right);
+      top = Math.min(top, b.top); bottom = Math.max(bottom, b.bottom);
+    });
+    var box = container.getBoundingClientRect();
+    var room = { width: Math.max(box.width - 2 * MARGIN, 10), height: Math.max(box.height - 2 * MARGIN, 10) };
+    var scale = Math.min(room.width / Math.max(right - left, 1), room.height / Math.max(bottom - top, 1), MOST_ZOOM);
+    var x = (left + right) / 2, y = (top + bottom) / 2;
+    if (!whole && scale < data.readable) {
+      // too large to read whole: readable, from the top; centred when it nearly fits across
+      scale = data.readable;
+      var wide = room.width / scale;
+      if (right - left > 1.15 * wide) x = left + wide / 2;
+      y = top - MARGIN / scale + box.height / 2 / scale;
+    }
+    network.moveTo({ position: { x: x, y: y }, scale: scale, animation: false });
+  }
+
+  var listOpen = false;
   function apply(fit) {
+    focusSet = state.focus && nodeById.has(state.focus) ? neighbourhood(state.focus, state.depth) : null;
     var key = viewKey();
     if (key !== currentView) { moveTo(key); fit = true; }
     nodeView.refresh();
     edgeView.refresh();
     statusLine.textContent = nodeView.length + " of " + data.nodes.length + " nodes and " +
-      edgeView.length + " of " + data.edges.length + " links shown";
-    if (fit) network.fit({ animation: false });
+      edgeView.length + " of " + data.edges.length + " links shown" +
+      (state.focus && nodeById.has(state.focus) ? " (around " + nodeById.get(state.focus).label + ")" : "");
+    describeCanvas();
+    if (listOpen) showList();
+    if (fit) fitView(false);
   }
 
   var classFilter = document.getElementById("class-filter");
@@ -310,7 +432,8 @@
     box.setAttribute("data-class", c.id);
     box.addEventListener("change", function () {
       if (box.checked) state.classes.add(c.id); else state.classes.delete(c.id);
-      apply(false);
+      apply(true);
+      writeHash();
     });
     classBoxes.set(c.id, box);
     row.appendChild(box);
@@ -354,6 +477,7 @@
   approachSelect.addEventListener("change", function () {
     state.approach = approachSelect.value;
     apply(true);
+    writeHash();
   });
 
   var phaseFilter = document.getElementById("phase-filter");
@@ -365,7 +489,8 @@
     box.setAttribute("data-phase", p.id);
     box.addEventListener("change", function () {
       if (box.checked) state.phasesOff.delete(p.id); else state.phasesOff.add(p.id);
-      apply(false);
+      apply(true);
+      writeHash();
     });
     phaseBoxes.set(p.id, box);
     row.appendChild(box);
@@ -389,7 +514,7 @@
     }
     apply(true);
   }
-  trailSelect.addEventListener("change", function () { showTrail(trailSelect.value); });
+  trailSelect.addEventListener("change", function () { showTrail(trailSelect.value); writeHash(); });
 
   function syncBoxes() {
     classBoxes.forEach(function (box, cls) { box.checked = state.classes.has(cls); });
@@ -402,10 +527,12 @@
     state.phasesOff.clear();
     state.approach = "";
     state.trail = "";
+    state.focus = "";
+    state.depth = 1;
     syncBoxes();
     apply(true);
   }
-  document.getElementById("reset").addEventListener("click", reset);
+  document.getElementById("reset").addEventListener("click", function () { reset(); writeHash(); });
 
   // ---- search ----------------------------------------------------------------
   var searchBox = document.getElementById("search");
@@ -461,20 +588,37 @@
       state.phasesOff.clear();
       state.approach = "";
       state.trail = "";
+      state.focus = "";
     }
     syncBoxes();
     apply(false);
   }
+  var selected = "";
   function select(id) {
     if (!nodeById.has(id)) return;
     if (!isVisible(id)) reveal(id);
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 0.9), animation: false });
     showDetails(id);
+    // on a phone the details cover the lower half of the picture: the node goes in the upper half
+    var phone = window.matchMedia && window.matchMedia("(max-width: 760px)").matches;
+    var lift = phone ? -container.getBoundingClientRect().height / 4 : 0;
+    network.focus(id, { scale: Math.max(network.getScale(), 0.9), offset: { x: 0, y: lift }, animation: false });
+    writeHash();
   }
   explorer.select = select;
+  function deselect() {
+    selected = "";
+    cursor = "";
+    network.unselectAll();
+    clear(details).appendChild(el("p", "empty", EMPTY_DETAILS));
+    document.body.classList.remove("details-open");
+    detailsToggle.setAttribute("aria-expanded", "false");
+  }
 
-  var details = document.getElementById("details");
+  var details = document.getElementById("details-body");
+  var controlsToggle = document.getElementById("show-controls");
+  var detailsToggle = document.getElementById("show-details");
+  var EMPTY_DETAILS = details.textContent.trim();
   function nodeButton(id) {
     var n = nodeById.get(id);
     var button = el("button", "node-link", n ? n.label : id);
@@ -493,6 +637,8 @@
   function showDetails(id) {
     var n = nodeById.get(id);
     var c = styleOf(n["class"]);
+    selected = id;
+    cursor = id;
     clear(details);
     details.appendChild(el("h3", null, n.label));
     var type = el("p", "type");
@@ -508,9 +654,25 @@
     if (INTERVENTION_CLASSES[n["class"]] && trailSets.has(id)) {
       var trail = el("button", "action", "Show the evidence trail");
       trail.type = "button";
-      trail.addEventListener("click", function () { showTrail(id); select(id); });
+      trail.addEventListener("click", function () { showTrail(id); network.selectNodes([id]); showDetails(id); writeHash(); });
       details.appendChild(trail);
     }
+    var around = el("button", "action", state.focus === id ? "Show the whole graph" : "Show only what links to this");
+    around.type = "button";
+    around.setAttribute("data-action", "focus");
+    around.addEventListener("click", function () {
+      if (state.focus === id) { reset(); } else { state.focus = id; state.trail = ""; state.approach = ""; focusClasses(id); }
+      apply(true);
+      network.selectNodes([id]);
+      showDetails(id);
+      writeHash();
+    });
+    details.appendChild(around);
+    entityLink(n);
+    document.body.classList.add("details-open");
+    document.body.classList.remove("controls-open");
+    detailsToggle.setAttribute("aria-expanded", "true");
+    controlsToggle.setAttribute("aria-expanded", "false");
     if (n.facts.length) {
       section("Facts");
       var dl = el("dl");
@@ -702,13 +864,396 @@
   }
 
   network.on("click", function (params) {
-    if (params.nodes.length) showDetails(params.nodes[0]);
+    if (params.nodes.length) { showDetails(params.nodes[0]); writeHash(); }
     else if (params.edges.length) showEdge(params.edges[0]);
   });
 
-  apply(false);
-  if (data.focus && nodeById.has(data.focus)) {
-    network.selectNodes([data.focus]);
-    showDetails(data.focus);
+  // ---- a link to the entity's own page (only when the page was built with a base for them) ------------
+  function entityLink(n) {
+    var pattern = data.entity_pages;
+    var base = "https://w3id.org/irgraph/id/";
+    if (!pattern || n.id.indexOf(base) !== 0) return;
+    var slug = n.id.slice(base.length);
+    if (!/^[A-Za-z0-9._~-]+$/.test(slug)) return;
+    var url;
+    try { url = new URL(pattern.split("{slug}").join(slug), document.baseURI); } catch (e) { return; }
+    if (["http:", "https:", "file:"].indexOf(url.protocol) < 0) return;
+    var p = el("p", "entity-page");
+    var a = document.createElement("a");
+    a.href = url.href;
+    a.textContent = "The page of this entity";
+    p.appendChild(a);
+    details.appendChild(p);
   }
+
+  // ---- the view in the address: #select=…&focus=…&class=…&approach=…&phase-off=…&trail=… ----------
+  var byCompact = new Map();
+  data.nodes.forEach(function (n) { byCompact.set(n.compact, n.id); });
+  function nodeOf(name) {
+    if (!name) return "";
+    if (nodeById.has(name)) return name;
+    return byCompact.get(name) || "";
+  }
+  function compactOf(id) { return nodeById.get(id).compact; }
+  function sameSet(a, b) {
+    if (a.size !== b.length) return false;
+    return b.every(function (x) { return a.has(x); });
+  }
+  function hashOf() {
+    var q = new URLSearchParams();
+    if (selected) q.append("select", compactOf(selected));
+    if (state.focus) { q.append("focus", compactOf(state.focus)); if (state.depth !== 1) q.append("depth", String(state.depth)); }
+    if (state.trail) q.append("trail", compactOf(state.trail));
+    if (state.approach) q.append("approach", compactOf(state.approach));
+    if (!sameSet(state.classes, defaultClasses)) {
+      var on = data.classes.filter(function (c) { return state.classes.has(c.id); }).map(function (c) { return c.id; });
+      if (on.length) on.forEach(function (c) { q.append("class", c); }); else q.append("class", "");
+    }
+    data.phases.forEach(function (ph) { if (state.phasesOff.has(ph.id)) q.append("phase-off", compactOf(ph.id) || ph.id); });
+    return q.toString();
+  }
+  var written = null;
+  function writeHash() {
+    var text = hashOf();
+    if (text === location.hash.replace(/^#/, "")) return;
+    written = text;
+    location.hash = text;  // a new entry in the history: back and forward step through views
+  }
+  function focusClasses(id) {
+    neighbourhood(id, state.depth).forEach(function (m) { state.classes.add(nodeById.get(m)["class"]); });
+  }
+  function readHash() {
+    var q = new URLSearchParams(location.hash.replace(/^#/, ""));
+    state.focus = nodeOf(q.get("focus"));
+    var depth = parseInt(q.get("depth") || "1", 10);
+    state.depth = depth >= 0 && depth <= 6 ? depth : 1;
+    var trail = nodeOf(q.get("trail"));
+    state.trail = trailSets.has(trail) ? trail : "";
+    var approach = nodeOf(q.get("approach"));
+    state.approach = approachSets.has(approach) ? approach : "";
+    if (q.has("class")) {
+      state.classes = new Set(q.getAll("class").filter(function (c) { return classes.has(c); }));
+    } else {
+      state.classes = new Set(defaultClasses);
+      if (state.trail) trailSets.get(state.trail).forEach(function (m) { state.classes.add(nodeById.get(m)["class"]); });
+      if (state.focus) focusClasses(state.focus);
+    }
+    state.phasesOff = new Set(q.getAll("phase-off").map(nodeOf).filter(Boolean));
+    syncBoxes();
+    apply(true);
+    var chosen = nodeOf(q.get("select"));
+    if (chosen && isVisible(chosen)) {
+      network.selectNodes([chosen]);
+      showDetails(chosen);
+      var at = network.canvasToDOM(network.getPosition(chosen));
+      var box = container.getBoundingClientRect();
+      if (at.x < 0 || at.y < 0 || at.x > box.width || at.y > box.height) {
+        network.moveTo({ position: network.getPosition(chosen), animation: false });
+      }
+    } else if (selected || !chosen) {
+      deselect();
+    }
+  }
+  window.addEventListener("hashchange", function () {
+    if (location.hash.replace(/^#/, "") === written) { written = null; return; }
+    written = null;
+    readHash();
+  });
+
+  // ---- the tooltip: gone when the pointer leaves the picture ------------------------------------
+  function hideTooltip() {
+    container.querySelectorAll(".vis-tooltip").forEach(function (tip) { tip.style.visibility = "hidden"; });
+  }
+  container.addEventListener("pointerleave", hideTooltip);
+  container.addEventListener("mouseleave", hideTooltip);
+  network.on("blurNode", hideTooltip);
+  network.on("blurEdge", hideTooltip);
+  network.on("dragStart", hideTooltip);
+  network.on("zoom", hideTooltip);
+
+  // ---- the canvas for keyboards and screen readers ----------------------------------------------
+  var announce = document.getElementById("graph-announce");
+  function describeCanvas() {
+    var shown = new Map();
+    nodeView.get().forEach(function (v) {
+      var label = styleOf(nodeById.get(v.id)["class"]).label;
+      shown.set(label, (shown.get(label) || 0) + 1);
+    });
+    var kinds = Array.from(shown.keys()).map(function (k) { return shown.get(k) + " " + k; }).join(", ");
+    container.setAttribute("aria-label", "Network picture of " + (data.title || "the graph") + ": " + nodeView.length +
+      " nodes (" + (kinds || "none") + ") and " + edgeView.length + " links. Arrow keys move between linked nodes, " +
+      "Enter shows the details of a node, Escape clears; the list view shows the same as tables.");
+  }
+  var cursor = "";
+  var DIRECTIONS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+  function firstNode() {
+    var ids = nodeView.getIds();
+    ids.sort(function (a, b) {
+      var na = nodeById.get(a), nb = nodeById.get(b);
+      var pa = network.getPosition(a), pb = network.getPosition(b);
+      return na.column - nb.column || pa.y - pb.y || (a < b ? -1 : 1);
+    });
+    return ids[0] || "";
+  }
+  function step(from, direction) {
+    var here = network.getPosition(from);
+    function best(candidates) {
+      var found = "", score = Infinity;
+      candidates.forEach(function (id) {
+        if (id === from || !isVisible(id)) return;
+        var p = network.getPosition(id);
+        var dx = p.x - here.x, dy = p.y - here.y;
+        var along = dx * direction[0] + dy * direction[1];
+        if (along <= 0) return;
+        var distance = Math.sqrt(dx * dx + dy * dy);
+        var value = distance * (1 + 2 * (1 - along / distance));
+        if (value < score || (value === score && id < found)) { score = value; found = id; }
+      });
+      return found;
+    }
+    var linked = network.getConnectedNodes(from);
+    return best(linked) || best(nodeView.getIds());
+  }
+  function moveCursor(id) {
+    cursor = id;
+    network.selectNodes([id]);
+    var at = network.canvasToDOM(network.getPosition(id));
+    var box = container.getBoundingClientRect();
+    if (at.x < 20 || at.y < 20 || at.x > box.width - 20 || at.y > box.height - 20) {
+      network.moveTo({ position: network.getPosition(id), animation: false });
+    }
+    var n = nodeById.get(id);
+    var links = network.getConnectedEdges(id).length;
+    announce.textContent = n.label + ", " + styleOf(n["class"]).label + ", " + links + (links === 1 ? " link" : " links") +
+      ". Enter: details.";
+  }
+  explorer.cursor = function () { return cursor; };
+  container.addEventListener("keydown", function (event) {
+    if (DIRECTIONS[event.key]) {
+      event.preventDefault();
+      if (!cursor || !isVisible(cursor)) { var first = selected && isVisible(selected) ? selected : firstNode(); if (first) moveCursor(first); return; }
+      var next = step(cursor, DIRECTIONS[event.key]);
+      if (next) moveCursor(next); else announce.textContent = "No node that way.";
+    } else if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      if (!cursor) { var start = firstNode(); if (start) moveCursor(start); return; }
+      network.selectNodes([cursor]);
+      showDetails(cursor);
+      writeHash();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      deselect();
+      announce.textContent = "Nothing selected.";
+      writeHash();
+    }
+  });
+
+  // ---- the list view: what the picture shows, as tables ---------------------------------------------
+  var listView = document.getElementById("list-view");
+  var listToggle = document.getElementById("list-toggle");
+  function cell(row, content, header) {
+    var td = el(header ? "th" : "td");
+    if (header) td.setAttribute("scope", "row");
+    if (typeof content === "string") td.textContent = content; else td.appendChild(content);
+    row.appendChild(td);
+  }
+  function table(caption, heads) {
+    var t = el("table");
+    t.appendChild(el("caption", null, caption));
+    var head = el("thead");
+    var row = el("tr");
+    heads.forEach(function (h) { var th = el("th", null, h); th.setAttribute("scope", "col"); row.appendChild(th); });
+    head.appendChild(row);
+    t.appendChild(head);
+    var body = el("tbody");
+    t.appendChild(body);
+    return { table: t, body: body };
+  }
+  function showList() {
+    clear(listView);
+    var nodes = nodeView.get().map(function (v) { return nodeById.get(v.id); });
+    nodes.sort(function (a, b) { return a.column - b.column || a.label.localeCompare(b.label) || (a.id < b.id ? -1 : 1); });
+    var nodeTable = table(nodes.length + " nodes shown", ["Name", "Kind", "Links shown"]);
+    nodes.forEach(function (n) {
+      var row = el("tr");
+      row.setAttribute("data-id", n.id);
+      cell(row, nodeButton(n.id), true);
+      cell(row, styleOf(n["class"]).label);
+      cell(row, String(network.getConnectedEdges(n.id).length));
+      nodeTable.body.appendChild(row);
+    });
+    listView.appendChild(nodeTable.table);
+    var edges = edgeView.get().map(function (v) { return data.edges[v.id]; });
+    var edgeTable = table(edges.length + " links shown", ["From", "Link", "To"]);
+    edges.forEach(function (e) {
+      var row = el("tr");
+      cell(row, nodeButton(e.from), true);
+      cell(row, relationSpan(e));
+      cell(row, nodeButton(e.to));
+      edgeTable.body.appendChild(row);
+    });
+    listView.appendChild(edgeTable.table);
+  }
+  listToggle.addEventListener("click", function () {
+    listOpen = !listOpen;
+    listToggle.setAttribute("aria-pressed", String(listOpen));
+    listToggle.textContent = listOpen ? "Picture view" : "List view";
+    listView.hidden = !listOpen;
+    if (listOpen) { showList(); listView.focus(); }
+  });
+
+  // ---- saving the view as PNG and SVG: drawn from the same positions, in the page -----------------
+  function save(blob, name) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    document.body.removeChild(a);
+    window.setTimeout(function () { URL.revokeObjectURL(a.href); }, 60000);
+  }
+  function background() {
+    var colour = window.getComputedStyle(container).backgroundColor;
+    return colour && colour !== "rgba(0, 0, 0, 0)" ? colour : "#ffffff";
+  }
+  function pngOfView(done) {
+    var source = container.querySelector("canvas");
+    var out = document.createElement("canvas");
+    out.width = source.width;
+    out.height = source.height;
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = background();
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(source, 0, 0);
+    out.toBlob(done, "image/png");
+  }
+  function svgEl(tag, attrs, parent) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+  function labelLines(id) {
+    // the lines vis-network wrapped the label into, else the label's own lines
+    var body = network.body && network.body.nodes[id];
+    var lines = body && body.labelModule && body.labelModule.lines;
+    if (lines && lines.length) {
+      return lines.map(function (line) { return line.blocks.map(function (b) { return b.text; }).join(""); });
+    }
+    return String(nodeSet.get(id).label).split("\n");
+  }
+  function inView(b, view) {
+    return b.right >= view.left && b.left <= view.right && b.bottom >= view.top && b.top <= view.bottom;
+  }
+  function svgOfView() {
+    var box = container.getBoundingClientRect();
+    var tl = network.DOMtoCanvas({ x: 0, y: 0 });
+    var br = network.DOMtoCanvas({ x: box.width, y: box.height });
+    var view = { left: tl.x, top: tl.y, right: br.x, bottom: br.y };
+    var svg = svgEl("svg", {
+      xmlns: SVG_NS, width: Math.round(box.width), height: Math.round(box.height),
+      viewBox: [tl.x, tl.y, br.x - tl.x, br.y - tl.y].map(function (v) { return v.toFixed(2); }).join(" ")
+    });
+    svgEl("title", {}, svg).textContent = document.title;
+    svgEl("rect", { x: tl.x, y: tl.y, width: br.x - tl.x, height: br.y - tl.y, fill: background() }, svg);
+    var edges = svgEl("g", { "class": "links", fill: "none" }, svg);
+    var nodes = svgEl("g", { "class": "nodes" }, svg);
+    var shown = new Set();
+    nodeView.getIds().forEach(function (id) { if (inView(network.getBoundingBox(id), view)) shown.add(id); });
+    edgeView.get().forEach(function (v) {
+      if (!shown.has(v.from) && !shown.has(v.to)) return;
+      var a = network.getPosition(v.from), b = network.getPosition(v.to);
+      var s = EDGE_STYLE[data.edges[v.id].relation] || OTHER_EDGE;
+      var attrs = { stroke: s.color, "stroke-width": s.width };
+      if (s.dashes) attrs["stroke-dasharray"] = s.dashes.join(" ");
+      if (v.smooth && v.smooth.enabled) {
+        var mx = (a.x + b.x) / 2 + (b.y - a.y) * 0.35, my = (a.y + b.y) / 2 - (b.x - a.x) * 0.35;
+        attrs.d = "M" + a.x + " " + a.y + " Q" + mx + " " + my + " " + b.x + " " + b.y;
+        svgEl("path", attrs, edges);
+      } else {
+        attrs.x1 = a.x; attrs.y1 = a.y; attrs.x2 = b.x; attrs.y2 = b.y;
+        svgEl("line", attrs, edges);
+      }
+    });
+    shown.forEach(function (id) {
+      var v = nodeSet.get(id);
+      var p = network.getPosition(id);
+      var b = network.getBoundingBox(id);
+      var g = svgEl("g", { "class": "node" }, nodes);
+      var fill = v.color.background, stroke = v.color.border, width = v.borderWidth;
+      var lines = labelLines(id);
+      var size = v.font.size;
+      var inside = v.shape === "box" || v.shape === "ellipse";
+      if (v.shape === "box") {
+        svgEl("rect", { x: b.left, y: b.top, width: b.right - b.left, height: b.bottom - b.top, rx: 5, fill: fill, stroke: stroke, "stroke-width": width }, g);
+      } else if (v.shape === "ellipse") {
+        svgEl("ellipse", { cx: p.x, cy: p.y, rx: (b.right - b.left) / 2, ry: (b.bottom - b.top) / 2, fill: fill, stroke: stroke, "stroke-width": width }, g);
+      } else {
+        var r = v.size;
+        var shape = v.shape === "square" ? ["rect", { x: p.x - r, y: p.y - r, width: 2 * r, height: 2 * r }]
+          : v.shape === "dot" ? ["circle", { cx: p.x, cy: p.y, r: r }]
+          : ["polygon", { points: polygonPoints(v.shape, p, r) }];
+        shape[1].fill = fill; shape[1].stroke = stroke; shape[1]["stroke-width"] = width;
+        svgEl(shape[0], shape[1], g);
+      }
+      var text = svgEl("text", {
+        x: p.x, "font-size": size, "font-family": "system-ui, sans-serif", "text-anchor": "middle",
+        fill: v.font.color
+      }, g);
+      var first = inside ? p.y - (lines.length - 1) * size * 0.6 + size * 0.35 : p.y + v.size + size;
+      lines.forEach(function (line, i) {
+        var span = svgEl("tspan", { x: p.x, y: (first + i * size * 1.2).toFixed(2) }, text);
+        span.textContent = line;
+      });
+    });
+    return new XMLSerializer().serializeToString(svg);
+  }
+  function polygonPoints(shape, p, r) {
+    var unit = {
+      diamond: [[0, -1], [1, 0], [0, 1], [-1, 0]], triangle: [[0, -1], [0.9, 0.8], [-0.9, 0.8]],
+      triangleDown: [[-0.9, -0.8], [0.9, -0.8], [0, 1]], hexagon: [[-0.5, -0.87], [0.5, -0.87], [1, 0], [0.5, 0.87], [-0.5, 0.87], [-1, 0]],
+      star: [[0, -1], [0.26, -0.36], [0.95, -0.31], [0.42, 0.14], [0.59, 0.81], [0, 0.45], [-0.59, 0.81], [-0.42, 0.14], [-0.95, -0.31], [-0.26, -0.36]]
+    }[shape] || [[0, -1], [1, 0], [0, 1], [-1, 0]];
+    return unit.map(function (u) { return (p.x + u[0] * r).toFixed(2) + "," + (p.y + u[1] * r).toFixed(2); }).join(" ");
+  }
+  explorer.svgOfView = svgOfView;
+  document.getElementById("export-png").addEventListener("click", function () {
+    pngOfView(function (blob) { save(blob, "irgraph-view.png"); });
+  });
+  document.getElementById("export-svg").addEventListener("click", function () {
+    save(new Blob([svgOfView()], { type: "image/svg+xml" }), "irgraph-view.svg");
+  });
+  document.getElementById("fit").addEventListener("click", function () { fitView(true); });
+
+  // ---- panels on a phone -----------------------------------------------------------------------
+  controlsToggle.addEventListener("click", function () {
+    var open = document.body.classList.toggle("controls-open");
+    controlsToggle.setAttribute("aria-expanded", String(open));
+  });
+  detailsToggle.addEventListener("click", function () {
+    var open = document.body.classList.toggle("details-open");
+    detailsToggle.setAttribute("aria-expanded", String(open));
+  });
+  document.querySelectorAll("button.close-panel").forEach(function (button) {
+    button.addEventListener("click", function () {
+      document.body.classList.remove(button.getAttribute("data-panel") + "-open");
+      (button.getAttribute("data-panel") === "controls" ? controlsToggle : detailsToggle).setAttribute("aria-expanded", "false");
+    });
+  });
+
+  apply(false);
+  // the first view once the first drawing has measured every label: the address's, else the whole page fitted
+  network.once("afterDrawing", function () {
+    if (location.hash.length > 1) {
+      readHash();
+    } else {
+      fitView(false);
+      if (data.focus && nodeById.has(data.focus)) {
+        network.selectNodes([data.focus]);
+        showDetails(data.focus);
+      }
+    }
+    explorer.ready = true;
+    document.body.setAttribute("data-ready", "true");
+  });
 })();
