@@ -13,9 +13,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from rdflib import URIRef
+from tools.screenshot import browser_missing, offline_page, wait_until_drawn
 
 import irgraph
-from tools.screenshot import browser_missing, offline_page, wait_until_drawn
 
 from .conftest import FIXTURES
 

@@ -469,12 +469,6 @@ def test_hostile_ledger_and_plot_strings_stay_text(tmp_path):
     assert len(resources(html).scripts) == 3  # nothing in a plot opened or closed a script
 
 
-def page_data(html: str) -> dict:
-    match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S)
-    assert match
-    return json.loads(match.group(1))
-
-
 def test_entity_page_links_are_off_unless_asked_and_only_relative_or_http(invoke, tmp_path):
     small = irgraph.load_data([FIXTURES / "explorer"], bundled=False).graph
     assert page_data(to_html(small))["entity_pages"] is None
