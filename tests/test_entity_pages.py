@@ -194,6 +194,28 @@ def test_site_files_hold_every_entity_page_and_its_rdf(graph):
     assert all("http://127.0.0.1" not in text and 'href="/' not in text for name, text in files.items() if name.endswith(".html"))
 
 
+def test_site_pages_open_the_explorer_on_their_entity(graph):
+    import html as html_module
+    import json
+    import re
+    from urllib.parse import parse_qs
+
+    from irgraph.namespaces import compact
+
+    files = site_files(graph)
+    data = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', files["explorer.html"], re.S).group(1))
+    in_explorer = {node["compact"] for node in data["nodes"]}
+    checked = 0
+    for iri in entity_iris(graph):
+        page = files[f"{file_stem(slug_of(iri))}.html"]
+        links = [html_module.unescape(h) for h in re.findall(r'href="(explorer\.html#[^"]*)"', page)]
+        assert links, iri
+        view = parse_qs(links[0].split("#", 1)[1])
+        assert view == {"select": [compact(iri)], "focus": [compact(iri)]}
+        checked += compact(iri) in in_explorer
+    assert checked  # the entities the explorer draws are found by the name in the link
+
+
 def test_site_is_written_whole_and_refuses_a_foreign_folder(tmp_path, graph, invoke):
     folder = tmp_path / "public"
     result = write_site(graph, folder, explorer=False)

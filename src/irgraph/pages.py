@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import BNode, Graph, URIRef
@@ -142,8 +142,10 @@ def _site_entity(iri: str, suffix: str = "") -> str:
     return quote(file_stem(slug_of(iri) or "")) + (suffix or ".html")
 
 
-def _site_explorer(_iri: str) -> str:
-    return "explorer.html"
+def _site_explorer(iri: str) -> str:
+    # the explorer keeps its view in the address: this one shows the entity and what links to it, selected
+    name = compact(iri)
+    return "explorer.html#" + urlencode({"select": name, "focus": name})
 
 
 def site_navigation(*, explorer: bool = True) -> Navigation:
