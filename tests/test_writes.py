@@ -113,9 +113,8 @@ def test_a_build_killed_at_any_step_of_writing_leaves_the_old_set_or_the_new_one
 
 
 WRAPPER = """
-import os, sys
+import importlib, os, sys
 import irgraph.writes as writes
-import irgraph.build, irgraph.load  # the modules, from sys.modules: the package's names are functions
 build_module, load_module = importlib.import_module("irgraph.build"), importlib.import_module("irgraph.load")
 point = sys.argv[1]
 
