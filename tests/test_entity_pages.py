@@ -18,7 +18,7 @@ import irgraph
 from irgraph import formats
 from irgraph.catalog import catalog, is_internal
 from irgraph.errors import UsageError, WriteError
-from irgraph.pages import entity_graph, entity_iris, file_stem, ready_query, served_navigation, slug_of
+from irgraph.pages import entity_graph, entity_iris, file_stem, ready_query, served_navigation, site_navigation, slug_of
 from irgraph.query import run_saved_query
 from irgraph.serve import make_server, serve_in_thread
 from irgraph.site import site_files, write_site
@@ -164,6 +164,89 @@ def test_hostile_payloads_are_inert_on_every_page(server, graph):
     assert status == 200 and "A claim whose IRI carries quotes" in body
 
 
+# --- the ontology's terms and the search page ----------------------------------------
+
+ONTOLOGY = "https://w3id.org/irgraph/ontology"
+
+
+def ontology_triples(graph: Graph) -> Graph:
+    """The ontology's triples, found here independently: those of the ontology and of each ``…/ontology#`` term."""
+    out = Graph()
+    for subject in {s for s in graph.subjects() if isinstance(s, URIRef) and
+                    (str(s) == ONTOLOGY or str(s).startswith(ONTOLOGY + "#"))}:
+        out += own_triples(graph, str(subject))
+    return out
+
+
+class Anchors(html.parser.HTMLParser):
+    """The ids of a page's elements and the targets of its links."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"] or "")
+        if tag == "a" and attributes.get("href"):
+            self.hrefs.append(attributes["href"] or "")
+
+
+def anchors(body: str) -> Anchors:
+    found = Anchors()
+    found.feed(body)
+    return found
+
+
+def test_the_ontology_answers_for_its_hash_iris_by_negotiation_and_suffix(server, graph):
+    terms = {str(s) for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(ONTOLOGY + "#")}
+    assert terms  # the fixture graph carries the ontology
+    status, headers, body = request(base(server) + "/ontology", headers={"Accept": "text/html"})
+    assert status == 200 and headers["Vary"] == "Accept" and "not medical advice" in body
+    ids = anchors(body).ids
+    assert {iri.split("#", 1)[1] for iri in terms} <= ids  # every term's hash IRI lands on its own section
+    expected = ontology_triples(graph)
+    for entry in RDF_FORMATS:
+        for url, accept in ((base(server) + "/ontology", entry.media_type), (base(server) + "/ontology" + entry.suffix, "*/*")):
+            status, headers, body = request(url, headers={"Accept": accept})
+            assert status == 200 and headers["Content-Type"].split(";")[0] == entry.media_type, url
+            assert same(Graph().parse(data=body, format=PARSE_AS[entry.name]), expected), (url, entry.name)
+    status, headers, _ = request(base(server) + "/ontology", headers={"Accept": "application/rdf+xml"})
+    assert headers["Content-Location"] == "/ontology.rdf"
+    assert request(base(server) + "/ontology", headers={"Accept": "image/png"})[0] == 406
+    assert request(base(server) + "/ontology.html")[0] == 200
+    assert request(base(server) + "/ontology.xyz")[0] == 404
+
+
+def test_entity_pages_link_their_classes_and_properties_to_the_ontology(server, graph):
+    _, _, ontology = request(base(server) + "/ontology", headers={"Accept": "text/html"})
+    sections = anchors(ontology).ids
+    _, _, body = request(base(server) + "/id/ledger-contested", headers={"Accept": "text/html"})
+    term_links = [href for href in anchors(body).hrefs if href.startswith("/ontology#")]
+    assert "/ontology#Claim" in term_links  # its class
+    assert len(set(term_links)) > 2  # and the properties of its statements
+    assert all(href.split("#", 1)[1] in sections for href in term_links)
+    # the ontology's own links: each term's super- and subclasses, domains and ranges land on a section of the page
+    inside = [href for href in anchors(ontology).hrefs if href.startswith("/ontology#") or href.startswith("#")]
+    assert inside and all(href.split("#", 1)[1] in sections for href in inside)
+
+
+def test_the_search_page_lists_every_entity_by_its_names(server, graph):
+    status, headers, body = request(base(server) + "/search")
+    assert status == 200 and "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    nav = served_navigation()
+    links = set(anchors(body).hrefs)
+    assert {nav.entity(iri, "") for iri in entity_iris(graph)} <= links
+    seen = Markup()
+    seen.feed(body)
+    assert seen.tags.count("script") == 1 and "/static/search.js" in seen.hrefs  # its own script, from the package
+    assert seen.events == [] and not {"img", "iframe", "svg", "template"} & set(seen.tags)
+    assert request(base(server) + "/static/search.js")[0] == 200
+
+
 # --- ready queries -----------------------------------------------------------------
 
 def test_every_research_question_with_parameters_binds_like_the_cli(loaded):
@@ -182,6 +265,20 @@ def test_every_research_question_with_parameters_binds_like_the_cli(loaded):
 
 
 # --- irgraph site --------------------------------------------------------------------
+
+def test_site_files_hold_the_ontology_the_search_and_the_whole_graph(graph):
+    files = site_files(graph, explorer=False)
+    assert same(Graph().parse(data=files["ontology.ttl"], format="turtle"), ontology_triples(graph))
+    for entry in RDF_FORMATS:
+        assert same(Graph().parse(data=files["irgraph" + entry.suffix], format=PARSE_AS[entry.name]), graph), entry.name
+    sections = anchors(files["ontology.html"]).ids
+    page = files[file_stem("ledger-contested") + ".html"]
+    assert "ontology.html#Claim" in anchors(page).hrefs
+    assert all(h.split("#", 1)[1] in sections for h in anchors(page).hrefs if h.startswith("ontology.html#"))
+    search = files["search.html"]
+    assert 'src="search.js"' in search and files["search.js"].startswith("// irgraph's search page")
+    assert {site_navigation().entity(iri, "") for iri in entity_iris(graph)} <= set(anchors(search).hrefs)
+
 
 def test_site_files_hold_every_entity_page_and_its_rdf(graph):
     files = site_files(graph, explorer=False)
@@ -234,6 +331,8 @@ def test_file_stems_cannot_leave_the_folder_or_collide():
     assert file_stem("../x") == "%2E.%2Fx"
     assert file_stem(".hidden") == "%2Ehidden"
     assert file_stem("index") == "index~" and file_stem("house") == "house~"
+    assert {file_stem(name) for name in ("ontology", "search", "irgraph", "explorer")} == {
+        "ontology~", "search~", "irgraph~", "explorer~"}
     assert len(file_stem("x" * 500)) < 200
 
 

@@ -321,7 +321,7 @@ NON_TEXT = """() => {
   const [b] = [lum(bg)];
   return colours.map(c => { const f = lum(c); return [c, (Math.max(f, b) + 0.05) / (Math.min(f, b) + 0.05)]; });
 }"""
-TEXTS = ("#class-filter label span, #edge-legend span, #edge-legend div, #controls h2, .disclaimer, #status, "
+TEXTS = ("#class-filter label span, #edge-legend span, #edge-legend div, #controls h2, .house-notice, .house-title, .house-nav a, .house-heading, #status, "
          "#details .badge, #details .rel, #details .muted, #details button.node-link, #column-headings span, #toolbar button")
 
 

@@ -20,6 +20,8 @@ from rdflib import OWL, RDF, RDFS, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 import irgraph
+from irgraph import house
+from irgraph.pages import served_navigation
 from irgraph.store import memory_copy
 from irgraph.visualize import DISCLAIMER, LARGE_GRAPH, _json_for_html, explorer_data, explorer_page, to_html
 
@@ -368,8 +370,24 @@ def test_hostile_strings_are_escaped_where_they_land(tmp_path):
     assert all(row[2].startswith("https://") for row in source["ids"] if row[2])
 
 
-def test_the_page_carries_the_disclaimer(graph):
-    assert DISCLAIMER in to_html(graph) and "not medical advice" in DISCLAIMER
+def test_the_page_carries_the_disclaimer_in_the_house_header(graph):
+    page = to_html(graph)
+    notice = re.search(r'<p class="house-notice" role="note" id="disclaimer">(.*?)</p>', page, re.S)
+    assert notice and re.sub(r"<[^>]+>", "", notice.group(1)) == DISCLAIMER and "not medical advice" in DISCLAIMER
+    assert page.index('<header class="house">') < page.index('<main>')  # the header comes first, as on every page
+    assert house.stylesheet() in page  # the one look, carried inside the page (no file beside it to link)
+
+
+def test_the_explorer_links_to_the_other_pages_only_where_it_has_them(graph):
+    alone = to_html(graph, focus="IL-2", depth=1)
+    assert 'class="house-nav"' not in alone and '"page":' not in alone
+    served = to_html(graph, focus="IL-2", depth=1, navigation=served_navigation())
+    nav = re.search(r'<nav class="house-nav".*?</nav>', served, re.S).group(0)
+    assert 'href="/id/"' in nav and 'href="/explorer" aria-current="page"' in nav
+    data = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', served, re.S).group(1))
+    pages_of = {node["id"]: node.get("page") for node in data["nodes"]}
+    assert pages_of[str(IR["il-2"])] == "/id/il-2"
+    assert all(page is None for iri, page in pages_of.items() if not iri.startswith(str(IR)))
 
 
 @given(st.text())

@@ -174,6 +174,16 @@ def test_a_research_question_runs_and_shows_the_known_rows(editor, ledger_graph)
     editor.check_clean()
 
 
+def test_result_iris_of_the_ontology_lead_to_their_section(editor):
+    set_query(editor, "PREFIX ir: <https://w3id.org/irgraph/id/>\nSELECT ?type WHERE { ir:ledger-contested a ?type }")
+    run(editor)
+    links = editor.page.eval_on_selector_all(".yasr table.dataTable tbody a", "links => links.map(a => [a.innerText, a.href])")
+    assert [editor.base + "/ontology#Claim"] == [href for text, href in links if text == "irg:Claim"]
+    editor.page.goto(editor.base + "/ontology#Claim")
+    assert editor.page.evaluate("() => document.getElementById('Claim').getBoundingClientRect().top") < 100  # scrolled to it
+    editor.check_clean()
+
+
 def test_a_parameter_is_bound_and_a_wrong_one_explained(editor):
     item = editor.page.locator("li.ready-query[data-name='findings-for-intervention']")
     item.locator("summary").click()
@@ -253,6 +263,8 @@ def test_a_crawl_of_the_site_reaches_every_entity_with_no_broken_link(browser, s
     watched = Watched(browser, "file:")
     try:
         todo, seen, broken = [root + "/index.html"], set(), []
+        ids_of: dict[str, set[str]] = {}
+        fragments: list[tuple[str, str, str]] = []
         while todo:
             url = todo.pop()
             if url in seen:
@@ -270,14 +282,22 @@ def test_a_crawl_of_the_site_reaches_every_entity_with_no_broken_link(browser, s
                 broken.append(url)
                 continue
             assert "not medical advice" in watched.page.inner_text("header.house")
+            ids = set(watched.page.eval_on_selector_all("[id]", "elements => elements.map(e => e.id)"))
+            ids_of[url] = ids
             for href in watched.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
-                address = href.split("#", 1)[0]
+                address, _, fragment = href.partition("#")
+                if fragment:
+                    fragments.append((url, address, unquote(fragment)))
                 if address.startswith("file:") and address not in seen:
                     todo.append(address)
         assert broken == []
         pages = {unquote(url.rsplit("/", 1)[1]) for url in seen if url.endswith(".html")}
         expected = {file_stem(slug_of(iri)) + ".html" for iri in entity_iris(graph)}
-        assert expected <= pages
+        assert expected | {"index.html", "search.html", "ontology.html"} <= pages
+        # every link into a page lands on an element of it (an ontology term's section, a class of the index)
+        missing = [(page, target) for page, address, target in fragments if address in ids_of and target not in ids_of[address]]
+        assert missing == []
+        assert any(address.endswith("/ontology.html") for _, address, _ in fragments)
         watched.check_clean()
     finally:
         watched.close()
@@ -289,10 +309,71 @@ def test_hostile_text_stays_text_on_every_page(browser, site):
     try:
         for page_file in sorted(folder.glob("*.html")):
             watched.page.goto(page_file.resolve().as_uri())
-            assert watched.page.evaluate("() => document.querySelectorAll('script, iframe, img, svg, b, [onerror], [onload]').length") == 0
+            # no element the data could have made: the one script is the search page's own, from the folder
+            assert watched.page.evaluate("() => document.querySelectorAll('script:not([src=\"search.js\"]), iframe, img, svg, b, "
+                                         "[onerror], [onload]').length") == 0
+            assert watched.page.evaluate("() => document.scripts.length") == (page_file.name == "search.html")
             assert watched.page.evaluate("() => [...document.querySelectorAll('a[href]')].every(a => !a.href.startsWith('javascript:') && !a.href.startsWith('data:'))")
         watched.page.goto((folder / "hostile-intervention.html").resolve().as_uri())
         assert "<img src=x onerror=alert(1)>" in watched.page.inner_text("h1")
+        watched.check_clean()
+    finally:
+        watched.close()
+
+
+def test_the_site_search_filters_as_one_types_and_keeps_the_words_in_the_address(browser, site):
+    folder, graph = site
+    watched = Watched(browser, "file:")
+    try:
+        page = watched.page
+        page.goto((folder / "search.html").resolve().as_uri())
+        total = len(entity_iris_of(graph))
+
+        def shown() -> list[str]:
+            return page.eval_on_selector_all("#search-list li:not([hidden]) a", "links => links.map(a => a.textContent)")
+
+        assert len(shown()) == total
+        page.fill("#search", "CONTESTED clAim")
+        listed = shown()
+        assert listed and len(listed) < total
+        assert all("contested" in text.lower() for text in listed)
+        assert "#q=" in page.url
+        again = watched.context.new_page()
+        again.goto(page.url)
+        again.wait_for_function("() => document.getElementById('search').value !== ''")
+        assert again.eval_on_selector_all("#search-list li:not([hidden]) a", "links => links.map(a => a.textContent)") == listed
+        again.close()
+        page.fill("#search", "no entity is called this")
+        assert shown() == [] and "0 of" in page.inner_text("#search-status")
+        watched.check_clean()
+    finally:
+        watched.close()
+
+
+def entity_iris_of(graph) -> list[str]:
+    from irgraph.pages import entity_iris
+
+    return entity_iris(graph)
+
+
+def test_the_served_explorer_wears_the_house_header_and_opens_entity_pages(browser, server):
+    base = server.endpoint_url.rsplit("/", 1)[0]
+    watched = Watched(browser, base + "/")
+    try:
+        page = watched.page
+        page.goto(base + "/explorer#select=ir:ledger-contested")
+        page.wait_for_selector("body[data-ready=true]")
+        header = page.query_selector("header.house")
+        assert header is not None and "not medical advice" in header.inner_text()
+        nav = page.eval_on_selector_all("header.house nav a", "links => links.map(a => [a.textContent, a.getAttribute('href')])")
+        assert ["Explorer", "/explorer"] in nav and ["Entities", "/id/"] in nav and ["Ontology", "/ontology"] in nav
+        assert page.get_attribute("header.house nav a[aria-current=page]", "href") == "/explorer"
+        # the same stylesheet as the other pages: the header looks the same here as on an entity page
+        look = "e => { const s = getComputedStyle(e); return [s.backgroundColor, s.borderBottomColor, s.fontFamily]; }"
+        here = page.eval_on_selector("header.house", look)
+        page.click("#details .entity-page a")
+        page.wait_for_url(base + "/id/ledger-contested")
+        assert page.inner_text("h1") and page.eval_on_selector("header.house", look) == here
         watched.check_clean()
     finally:
         watched.close()

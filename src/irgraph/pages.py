@@ -10,13 +10,20 @@ and identifier links) and, for a claim, its claim ledger. The facts are
 entity's own triples (:func:`entity_graph`) in each graph format of the
 registry (:mod:`irgraph.formats`).
 
-Pages are rendered for two homes, which differ only in their links
-(:class:`Navigation`): ``irgraph serve`` (``/id/<slug>``, by content
-negotiation) and ``irgraph site`` (static files: ``<slug>.html`` beside
-``<slug>.ttl`` …, readable from ``file://``).
+The ontology's terms (``irg:Claim``, ``https://w3id.org/irgraph/ontology#Claim``)
+are hash IRIs: they share one page, the ontology's (:func:`ontology_page`,
+one section per term with the term's name as its anchor), and one RDF
+document (:func:`ontology_rdf`). A search page (:func:`search_page`) lists
+every entity with its names and filters the list as one types.
 
-The look (``static/house.css`` and the ``templates/house/house.html``
-header) is shared by every page, the editor's too; see docs/workbench.md.
+Pages are rendered for two homes, which differ only in their links
+(:class:`~irgraph.house.Navigation`): ``irgraph serve`` (``/id/<slug>``,
+``/ontology``, by content negotiation) and ``irgraph site`` (static files:
+``<slug>.html`` beside ``<slug>.ttl`` …, readable from ``file://``).
+
+The look (:mod:`irgraph.house`: ``static/house.css`` and the
+``templates/house/house.html`` header) is shared by every page, the
+editor's and the explorer's too; see docs/workbench.md.
 All text from the data is escaped by Jinja's autoescape, and only ``http``
 and ``https`` addresses from the data become links.
 """
@@ -25,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -39,9 +45,10 @@ from .catalog import SavedQuery, catalog, is_internal, saved_query
 from .claims import DIRECTIONS, Citation
 from .describe import describe_entity
 from .errors import UsageError
-from .namespaces import compact, expand, prefixes
+from .house import STATIC, TEMPLATE_GLOBALS, Navigation, NavItem
+from .namespaces import ONTOLOGY_IRI, compact, expand, prefixes
 from .query import bind_params
-from .vocab import IR_URI, IRG_URI, OWL, RDF, RDFS, label_of
+from .vocab import IR_URI, IRG_URI, OWL, RDF, RDFS, SKOS, label_of
 
 __all__ = [
     "Navigation",
@@ -53,45 +60,25 @@ __all__ = [
     "entity_rdf",
     "file_stem",
     "index_page",
+    "ontology_graph",
+    "ontology_page",
+    "ontology_rdf",
+    "ontology_terms",
     "ready_query",
+    "search_page",
     "served_navigation",
     "site_navigation",
     "slug_of",
     "static_file",
+    "term_anchor",
 ]
 
-STATIC = Path(__file__).parent / "static"
 _TEMPLATES = Path(__file__).parent / "templates" / "house"
 #: file names of ``irgraph site`` that an entity's file may not take
-_RESERVED_STEMS = frozenset({"index", "house", "explorer"})
+_RESERVED_STEMS = frozenset({"index", "house", "explorer", "ontology", "search", "irgraph"})
 
 
 # --- where things are -------------------------------------------------------------
-
-@dataclass(frozen=True)
-class NavItem:
-    key: str
-    label: str
-    href: str
-
-
-@dataclass(frozen=True)
-class Navigation:
-    """Where a page's links go: the stylesheet, the other pages, an entity's page and RDF, the explorer and editor.
-
-    ``entity(iri, suffix)`` is the address of an entity's page (``suffix``
-    ``""``) or RDF file (``.ttl`` …); ``explorer_for`` and ``query_for``
-    (None where there is none) give an entity's view in the explorer and the
-    editor pre-filled with a query about it.
-    """
-
-    stylesheet: str
-    home: str
-    items: tuple[NavItem, ...]
-    entity: Callable[[str, str], str]
-    explorer_for: Callable[[str], str] | None = None
-    query_for: Callable[[str], str] | None = None
-
 
 def slug_of(iri: str) -> str | None:
     """The slug of an entity IRI (``il-2`` for ``https://w3id.org/irgraph/id/il-2``), or None for other IRIs."""
@@ -129,12 +116,33 @@ def _served_explorer(iri: str) -> str:
     return "/explorer?focus=" + quote(iri, safe="")
 
 
+def term_anchor(iri: str) -> str | None:
+    """The anchor of an ontology term on the ontology's page (``Claim`` for ``irg:Claim``), or None for other IRIs.
+
+    >>> term_anchor("https://w3id.org/irgraph/ontology#Claim"), term_anchor("https://w3id.org/irgraph/id/il-2")
+    ('Claim', None)
+    """
+    if not iri.startswith(IRG_URI) or len(iri) == len(IRG_URI):
+        return None
+    return quote(iri[len(IRG_URI):], safe="-_.")
+
+
+def _served_ontology(suffix: str = "") -> str:
+    return "/ontology" + suffix
+
+
+def _served_term(iri: str) -> str | None:
+    anchor = term_anchor(iri)
+    return None if anchor is None else _served_ontology() + "#" + anchor
+
+
 def served_navigation() -> Navigation:
     """The links of pages served by ``irgraph serve``: entity pages at ``/id/<slug>``, the editor at ``/``."""
     items = (NavItem("editor", "SPARQL editor", "/"), NavItem("entities", "Entities", "/id/"),
+             NavItem("search", "Search", "/search"), NavItem("ontology", "Ontology", "/ontology"),
              NavItem("explorer", "Explorer", "/explorer"), NavItem("endpoint", "Service description", "/sparql"))
     return Navigation("/static/house.css", "/", items, entity=_served_entity, explorer_for=_served_explorer,
-                      query_for=_editor_link)
+                      query_for=_editor_link, term=_served_term, ontology=_served_ontology, scripts="/static/")
 
 
 def _site_entity(iri: str, suffix: str = "") -> str:
@@ -148,20 +156,33 @@ def _site_explorer(iri: str) -> str:
     return "explorer.html#" + urlencode({"select": name, "focus": name})
 
 
+def _site_ontology(suffix: str = "") -> str:
+    return "ontology" + (suffix or ".html")
+
+
+def _site_term(iri: str) -> str | None:
+    anchor = term_anchor(iri)
+    return None if anchor is None else _site_ontology() + "#" + anchor
+
+
 def site_navigation(*, explorer: bool = True) -> Navigation:
     """The links of ``irgraph site``'s static files: every file in one folder, linked relatively
     (``explorer``: the site has ``explorer.html``, so the pages link to it)."""
-    items: tuple[NavItem, ...] = (NavItem("entities", "Entities", "index.html"),)
+    items: tuple[NavItem, ...] = (NavItem("entities", "Entities", "index.html"), NavItem("search", "Search", "search.html"),
+                                  NavItem("ontology", "Ontology", "ontology.html"))
     if explorer:
         items += (NavItem("explorer", "Explorer", "explorer.html"),)
     return Navigation("house.css", "index.html", items, entity=_site_entity,
-                      explorer_for=_site_explorer if explorer else None)
+                      explorer_for=_site_explorer if explorer else None, term=_site_term, ontology=_site_ontology,
+                      scripts="")
 
 
 @cache
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(default=True),
-                       trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    environment = Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(default=True),
+                              trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    environment.globals.update(TEMPLATE_GLOBALS)
+    return environment
 
 
 def static_file(name: str) -> bytes | None:
@@ -224,6 +245,7 @@ class _Shown:
     text: str
     href: str | None = None
     property: str = ""
+    property_href: str | None = None
 
 
 @dataclass
@@ -257,16 +279,20 @@ def _web_link(address: str) -> str | None:
 
 
 class _Linker:
-    """Turns IRIs (full or compact) into links to pages that exist; others stay text."""
+    """Turns IRIs (full or compact) into links to pages that exist (an entity's page, an ontology term's
+    section); others stay text."""
 
-    def __init__(self, known: set[str], nav: Navigation) -> None:
+    def __init__(self, known: set[str], nav: Navigation, terms: set[str] | frozenset[str] = frozenset()) -> None:
         self.known = known
         self.nav = nav
+        self.terms = terms
 
     def __call__(self, value: str) -> str | None:
         iri = expand(value)
         if iri in self.known:
             return self.nav.entity(iri, "")
+        if iri in self.terms and self.nav.term is not None:
+            return self.nav.term(iri)
         return None
 
     def outside(self, value: str) -> str | None:
@@ -313,7 +339,7 @@ def entity_page(graph: Graph, iri: str, nav: Navigation, *, known: set[str] | No
     known = set(entity_iris(graph)) if known is None else known
     if iri not in known:
         raise UsageError(f"no entity {iri!r} in the graph")
-    link = _Linker(known, nav)
+    link = _Linker(known, nav, _term_set(graph))
     described = describe_entity(graph, iri, timeout=timeout)
     page = _Page(iri=iri, label=described.label, synonyms=described.synonyms, definition=described.definition,
                  ledger=described.ledger, sources=described.sources)
@@ -322,9 +348,10 @@ def entity_page(graph: Graph, iri: str, nav: Navigation, *, known: set[str] | No
     for fact in described.outgoing:
         href = link(fact.value) or link.outside(fact.value)
         text = f"{fact.value_label} ({fact.value})" if fact.value_label else fact.value
-        page.outgoing.append(_Shown(text, href, fact.property_label or fact.property))
+        page.outgoing.append(_Shown(text, href, fact.property_label or fact.property, link(fact.property)))
     for fact in described.incoming:
-        page.incoming.append(_Shown(fact.value_label or fact.value, link(fact.value), fact.property_label or fact.property))
+        page.incoming.append(_Shown(fact.value_label or fact.value, link(fact.value), fact.property_label or fact.property,
+                                    link(fact.property)))
     page.alternates = [_Alternate(f.media_type or "", nav.entity(iri, f.suffix or ""), format_name(f)) for f in rdf_formats()]
     template = _environment().get_template("entity.html")
     return template.render(page=page, nav=nav, link=link, cite=_cite, directions=DIRECTIONS)
@@ -337,6 +364,7 @@ def _class_label(graph: Graph, iri: str) -> str:
 def index_page(graph: Graph, nav: Navigation, *, known: list[str] | None = None) -> str:
     """The index of every entity, grouped by its classes (an entity of two classes is listed under each)."""
     known = entity_iris(graph) if known is None else known
+    terms = _term_set(graph)
     groups: dict[str, list[tuple[str, str]]] = {}
     for iri in known:
         types = sorted(str(t) for t in graph.objects(URIRef(iri), RDF.type) if isinstance(t, URIRef)) or [""]
@@ -345,9 +373,136 @@ def index_page(graph: Graph, nav: Navigation, *, known: list[str] | None = None)
     shown = []
     for number, (type_iri, members) in enumerate(sorted(groups.items(), key=lambda item: _class_label(graph, item[0]).casefold())):
         entries = [{"label": label_of(graph, URIRef(iri), compact(iri)), "href": nav.entity(iri, "")} for _, iri in sorted(members)]
-        shown.append({"label": _class_label(graph, type_iri), "anchor": f"class-{number}", "entries": entries})
+        term = nav.term(type_iri) if nav.term and type_iri in terms else None
+        shown.append({"label": _class_label(graph, type_iri), "anchor": f"class-{number}", "entries": entries, "term": term})
     template = _environment().get_template("index.html")
     return template.render(nav=nav, groups=shown, total=len(known), formats=[{"title": format_name(f)} for f in rdf_formats()])
+
+
+# --- the ontology: one page for its hash-IRI terms ---------------------------------------
+
+def ontology_terms(graph: Graph) -> list[str]:
+    """Every term of irgraph's ontology (an IRI ``https://w3id.org/irgraph/ontology#…``) that is a subject, sorted."""
+    return sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef) and term_anchor(str(s)) is not None})
+
+
+def _term_set(graph: Graph) -> frozenset[str]:
+    return frozenset(ontology_terms(graph))
+
+
+def ontology_graph(graph: Graph) -> Graph:
+    """The ontology's triples: those of the ontology itself and of every term, with the blank nodes they reach."""
+    out = Graph()
+    for iri in [str(ONTOLOGY_IRI), *ontology_terms(graph)]:
+        out += entity_graph(graph, iri)
+    return out
+
+
+def ontology_rdf(graph: Graph, fmt: str) -> str:
+    """The ontology's triples (:func:`ontology_graph`) in the graph format ``fmt``."""
+    return formats.for_kind(formats.CONSTRUCT, fmt).write(ontology_graph(graph))
+
+
+#: the sections of the ontology's page: (heading, the types a term of it has), in order; the rest go last
+_TERM_KINDS = (
+    ("Classes", (OWL.Class, RDFS.Class)),
+    ("Object properties", (OWL.ObjectProperty,)),
+    ("Datatype properties", (OWL.DatatypeProperty,)),
+    ("Annotation properties", (OWL.AnnotationProperty, RDF.Property)),
+)
+_TERM_SHOWN_ABOVE = {RDF.type, RDFS.label, SKOS.definition}
+#: statements from elsewhere that point at a term, listed on its section ("has subclass" …)
+_TERM_INVERSES = {RDFS.subClassOf: "has subclass", RDFS.subPropertyOf: "has subproperty",
+                  RDFS.domain: "is the domain of", RDFS.range: "is the range of"}
+
+
+@dataclass
+class _Term:
+    iri: str
+    anchor: str
+    label: str
+    name: str
+    definition: str
+    facts: list[_Shown] = field(default_factory=list)
+    instances: int = 0
+
+
+def _shown_value(graph: Graph, value, link: _Linker) -> _Shown:
+    if isinstance(value, URIRef):
+        iri = str(value)
+        text = label_of(graph, value, "") or compact(iri)
+        text = text if text == compact(iri) else f"{text} ({compact(iri)})"
+        return _Shown(text, link(iri) or link.outside(iri))
+    if isinstance(value, BNode):
+        return _Shown("(an anonymous node)")
+    return _Shown(str(value))
+
+
+def ontology_page(graph: Graph, nav: Navigation, *, known: set[str] | None = None) -> str:
+    """The ontology's page: one section per class and property (its anchor the term's name, as the hash IRI
+    ``irg:Claim`` ends in ``#Claim``), with label, definition, every statement about it and what points at it.
+
+    >>> from irgraph import load_graph
+    >>> page = ontology_page(load_graph(), served_navigation())
+    >>> 'id="Claim"' in page and "has subclass" in page
+    True
+    """
+    known = set(entity_iris(graph)) if known is None else known
+    terms = _term_set(graph)
+    link = _Linker(known, nav, terms)
+    sections: dict[str, list[_Term]] = {heading: [] for heading, _ in _TERM_KINDS}
+    others: list[_Term] = []
+    for iri in sorted(terms, key=lambda i: (label_of(graph, URIRef(i), compact(i)).casefold(), i)):
+        node = URIRef(iri)
+        term = _Term(iri=iri, anchor=term_anchor(iri) or "", label=label_of(graph, node, compact(iri)), name=compact(iri),
+                     definition=" ".join(str(d) for d in graph.objects(node, SKOS.definition)))
+        for predicate, value in sorted(graph.predicate_objects(node), key=lambda pair: (str(pair[0]), str(pair[1]))):
+            if predicate in _TERM_SHOWN_ABOVE:
+                continue
+            shown = _shown_value(graph, value, link)
+            shown.property, shown.property_href = label_of(graph, predicate, compact(str(predicate))), link(str(predicate))
+            term.facts.append(shown)
+        for predicate, relation in _TERM_INVERSES.items():
+            for subject in sorted(graph.subjects(predicate, node), key=str):
+                shown = _shown_value(graph, subject, link)
+                shown.property = relation
+                term.facts.append(shown)
+        term.instances = sum(1 for _ in graph.subjects(RDF.type, node))
+        types = set(graph.objects(node, RDF.type))
+        for heading, kinds in _TERM_KINDS:
+            if types & set(kinds):
+                sections[heading].append(term)
+                break
+        else:
+            others.append(term)
+    shown_sections = [{"heading": heading, "anchor": f"section-{number}", "terms": members}
+                      for number, (heading, members) in enumerate([*sections.items(), ("Other terms", others)]) if members]
+    ontology = ONTOLOGY_IRI
+    about = {"title": label_of(graph, ontology, "irgraph ontology"),
+             "definition": " ".join(str(d) for d in graph.objects(ontology, SKOS.definition)),
+             "version": " ".join(str(v) for v in graph.objects(ontology, OWL.versionInfo))}
+    alternates = [_Alternate(f.media_type or "", nav.ontology(f.suffix or "") if nav.ontology else "", format_name(f)) for f in rdf_formats()]
+    template = _environment().get_template("ontology.html")
+    return template.render(nav=nav, about=about, iri=str(ONTOLOGY_IRI), sections=shown_sections, alternates=alternates)
+
+
+# --- search: every entity by its names, filtered as one types ------------------------
+
+def search_page(graph: Graph, nav: Navigation, *, known: list[str] | None = None) -> str:
+    """A page listing every entity with its label, synonyms and classes; ``search.js`` filters it as one types
+    (every word must be found; accents and case ignored). Without scripts the whole list shows."""
+    known = entity_iris(graph) if known is None else known
+    entries: list[dict] = []
+    for iri in known:
+        node = URIRef(iri)
+        label = label_of(graph, node, compact(iri))
+        synonyms = sorted(str(o) for o in graph.objects(node, SKOS.altLabel))
+        classes = sorted({_class_label(graph, str(t)) for t in graph.objects(node, RDF.type) if isinstance(t, URIRef)})
+        entries.append({"label": label, "href": nav.entity(iri, ""), "synonyms": synonyms, "classes": classes,
+                        "name": compact(iri), "key": " ".join([label, *synonyms, compact(iri), *classes])})
+    entries.sort(key=lambda entry: (entry["label"].casefold(), entry["name"]))
+    template = _environment().get_template("search.html")
+    return template.render(nav=nav, entries=entries, script=nav.scripts + "search.js")
 
 
 # --- the editor ---------------------------------------------------------------------
@@ -376,6 +531,8 @@ def editor_settings(graph: Graph, endpoint: str) -> dict:
         "example": _EXAMPLE,
         "entityBase": IR_URI,
         "entityPages": "/id/",
+        "termBase": IRG_URI,
+        "termPage": "/ontology#",
         "ready": "/editor/ready",
     }
 

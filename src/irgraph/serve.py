@@ -30,7 +30,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -59,6 +59,17 @@ ANSWER_BYTES = 256 * 1024 * 1024
 #: the kinds of answer, each with the formats that write it (from the registry), its default first
 _KINDS = {GRAPH: formats.CONSTRUCT, ASK: formats.ASK}
 _DEFAULTS = {formats.CONSTRUCT: "turtle", formats.SELECT: "json", formats.ASK: "json"}
+
+
+def _by_suffix(name: str, known) -> tuple[str, str | None]:
+    """``name`` without a form's suffix (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``, ``.html``) when what is
+    left is ``known``, with the form's name; else ``(name, None)``."""
+    for entry in pages.rdf_formats():
+        if entry.suffix and name.endswith(entry.suffix) and name[: -len(entry.suffix)] in known:
+            return name[: -len(entry.suffix)], entry.name
+    if name.endswith(".html") and name[:-5] in known:
+        return name[:-5], "html"
+    return name, None
 
 
 class NotAcceptable(Exception):
@@ -168,6 +179,8 @@ CSP_EDITOR = (f"default-src 'none'; script-src 'self'; style-src 'self' {YASGUI_
               "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 CSP_PAGE = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
 #: the explorer page carries its own policy (script hashes) in a meta element; the header adds what a meta cannot
+#: the search page runs one script of the package's own (static/search.js)
+CSP_SEARCH = CSP_PAGE.replace("default-src 'none';", "default-src 'none'; script-src 'self';")
 CSP_EXPLORER = "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 CSP_DATA = "default-src 'none'; frame-ancestors 'none'; sandbox"
 _STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -309,7 +322,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
     # --- pages for people, and the entities' RDF --------------------------
     def _page(self, path: str, query: str) -> None:
         """``/`` the editor, ``/static/…`` its files, ``/editor/ready`` a research question, ``/id/…`` the
-        entities, ``/explorer`` the explorer; anything else 404."""
+        entities, ``/search`` their search, ``/ontology`` the ontology's terms, ``/explorer`` the explorer;
+        anything else 404."""
         try:
             params = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True, errors="strict", max_num_fields=20).items()}
         except (UnicodeDecodeError, ValueError):
@@ -330,6 +344,11 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self._entity(path[len("/id/"):])
         elif path == "/explorer":
             self._explorer(params.get("focus", ""))
+        elif path == "/search":
+            page = pages.search_page(server.graph, pages.served_navigation(), known=server.entities())
+            self._send(HTTPStatus.OK, page, _HTML, {"Content-Security-Policy": CSP_SEARCH})
+        elif path == "/ontology" or path.startswith("/ontology."):
+            self._ontology(path)
         else:
             self._send(HTTPStatus.NOT_FOUND, "not found: the editor is at /, the endpoint at /sparql, the entities at /id/\n")
 
@@ -360,16 +379,33 @@ class SparqlHandler(BaseHTTPRequestHandler):
         known = self.server.entities()
         chosen: str | None = None
         if iri is not None and iri not in known:
-            for entry in pages.rdf_formats():
-                if entry.suffix and iri.endswith(entry.suffix) and iri[: -len(entry.suffix)] in known:
-                    iri, chosen = iri[: -len(entry.suffix)], entry.name
-                    break
-            else:
-                if iri.endswith(".html") and iri[:-5] in known:
-                    iri, chosen = iri[:-5], "html"
+            iri, chosen = _by_suffix(iri, known)
         if iri is None or iri not in known:
             self._send(HTTPStatus.NOT_FOUND, "no such entity: the index is at /id/\n")
             return
+        graph, nav = self.server.graph, pages.served_navigation()
+        self._negotiated(
+            chosen,
+            lambda: pages.entity_page(graph, iri, nav, known=set(known), timeout=self.server.query_timeout),
+            lambda fmt: pages.entity_rdf(graph, iri, fmt),
+            lambda suffix: nav.entity(iri, suffix))
+
+    def _ontology(self, path: str) -> None:
+        """The ontology's page (its terms are hash IRIs ``…/ontology#Claim``) or RDF, by negotiation or suffix."""
+        iri, chosen = _by_suffix(path, {"/ontology"})
+        if iri != "/ontology":
+            self._send(HTTPStatus.NOT_FOUND, "not found: the ontology is at /ontology\n")
+            return
+        graph, nav = self.server.graph, pages.served_navigation()
+        ontology = nav.ontology
+        assert ontology is not None  # the served pages have one
+        self._negotiated(chosen, lambda: pages.ontology_page(graph, nav, known=set(self.server.entities())),
+                         lambda fmt: pages.ontology_rdf(graph, fmt), ontology)
+
+    def _negotiated(self, chosen: str | None, page: Callable[[], str], rdf: Callable[[str], str],
+                    location: Callable[[str], str]) -> None:
+        """Answer with ``page()`` (HTML) or ``rdf(format)``: the form ``chosen`` by suffix, else the one
+        ``Accept`` prefers (``Vary: Accept``; 406 with what is offered when it names none)."""
         vary = {}
         if chosen is None:
             vary = {"Vary": "Accept"}
@@ -380,20 +416,20 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 offered_types = ["text/html", *(f.media_type or "" for f in pages.rdf_formats())]
                 self._not_acceptable(NotAcceptable(offered_types))
                 return
-        graph = self.server.graph
         if chosen == "html":
-            page = pages.entity_page(graph, iri, pages.served_navigation(), known=set(known), timeout=self.server.query_timeout)
-            self._send(HTTPStatus.OK, page, _HTML, {"Content-Security-Policy": CSP_PAGE, **vary})
+            self._send(HTTPStatus.OK, page(), _HTML, {"Content-Security-Policy": CSP_PAGE, **vary})
             return
         entry = formats.get(chosen)
-        self._send(HTTPStatus.OK, pages.entity_rdf(graph, iri, chosen), f"{entry.media_type}; charset=utf-8",
-                   {"Content-Location": pages.served_navigation().entity(iri, entry.suffix or ""), **vary})
+        self._send(HTTPStatus.OK, rdf(chosen), f"{entry.media_type}; charset=utf-8",
+                   {"Content-Location": location(entry.suffix or ""), **vary})
 
     def _explorer(self, focus: str) -> None:
         from .visualize import to_html
 
         try:
-            page = to_html(self.server.graph, focus=focus, depth=1) if focus else to_html(self.server.graph)
+            nav = pages.served_navigation()
+            page = to_html(self.server.graph, focus=focus, depth=1, navigation=nav) if focus \
+                else to_html(self.server.graph, navigation=nav)
         except UsageError as error:
             self._send(HTTPStatus.NOT_FOUND, f"{error}\n")
             return

@@ -50,8 +50,10 @@ from .explorer_projection import (
     web_link,
 )
 from .forest import explorer_svg
+from .house import NOTICE, STANDALONE, TEMPLATE_GLOBALS, Navigation, stylesheet
 from .load import load_data
 from .store import DEFAULT_STORE
+from .vocab import IR_URI
 from .writes import checked_output_file, write_atomic
 
 __all__ = [
@@ -61,10 +63,8 @@ __all__ = [
 ]
 
 VIS_NETWORK_VERSION = "9.1.2"
-DISCLAIMER = (
-    "For research and education only. This is not medical advice: "
-    "talk to a health care provider about any treatment decision."
-)
+#: the notice every irgraph page carries (the house header's)
+DISCLAIMER = NOTICE
 
 
 @dataclass(frozen=True)
@@ -180,11 +180,13 @@ def checked_entity_pages(pattern: str | None) -> str | None:
 
 
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
         autoescape=select_autoescape(["html"]),
         keep_trailing_newline=True,
     )
+    environment.globals.update(TEMPLATE_GLOBALS)
+    return environment
 
 
 def explorer_page(
@@ -196,6 +198,7 @@ def explorer_page(
     include_classes: Iterable[str] = (),
     exclude_classes: Iterable[str] = (),
     entity_pages: str | None = None,
+    navigation: Navigation | None = None,
 ) -> ExplorerPage:
     """Render the explorer for ``graph``: the HTML with counts and warnings (see :func:`explorer_data`).
 
@@ -203,6 +206,10 @@ def explorer_page(
     :func:`checked_entity_pages`): when given, each entity's details link to
     its own page (``irgraph serve`` answers ``/id/<slug>``, a static site has
     ``id/<slug>.html``); without it the page links nowhere new.
+    ``navigation`` (an :class:`irgraph.house.Navigation`) is where the page
+    sits among irgraph's other pages (``irgraph serve``, ``irgraph site``):
+    the header links to them and each entity's details to its page (this
+    takes the place of ``entity_pages``). Without it the page stands alone.
 
     >>> from irgraph import load_graph
     >>> page = explorer_page(load_graph(), focus="ir:he2000", depth=1, title="HE2000 <draft>")
@@ -219,7 +226,12 @@ def explorer_page(
         graph, focus=focus, depth=depth, include_classes=include_classes, exclude_classes=exclude_classes, ledger=ledger
     )
     plots = _forest_plots(graph, ledger, data)
-    data["entity_pages"] = entity_pages
+    nav = navigation or STANDALONE
+    data["entity_pages"] = None if nav.has_entity_pages else entity_pages
+    if nav.has_entity_pages:
+        for node in data["nodes"]:
+            if node["id"].startswith(IR_URI):
+                node["page"] = nav.entity(node["id"], "")
     warnings = []
     if data["large"]:
         warnings.append(
@@ -229,7 +241,8 @@ def explorer_page(
         )
     html = _environment().get_template("explorer.html").render(
         title=title,
-        disclaimer=DISCLAIMER,
+        nav=nav,
+        house_css=stylesheet(),
         graph_json=_json_for_html(data),
         forest_plots=plots,
         vis_script=vis_script,

@@ -46,10 +46,14 @@
   });
   window.irgraphEditor = { yasgui: yasgui, ready: false };
 
-  // entity IRIs lead to their pages here, not out to w3id.org
+  // entity IRIs lead to their pages here, and the ontology's terms to their sections, not out to w3id.org
   function localLinks(root) {
     root.querySelectorAll("a[href^='" + settings.entityBase + "']").forEach(function (a) {
       a.setAttribute("href", settings.entityPages + encodeURIComponent(a.getAttribute("href").slice(settings.entityBase.length)));
+      a.removeAttribute("target");
+    });
+    root.querySelectorAll("a[href^='" + settings.termBase + "']").forEach(function (a) {
+      a.setAttribute("href", settings.termPage + encodeURIComponent(a.getAttribute("href").slice(settings.termBase.length)));
       a.removeAttribute("target");
     });
   }

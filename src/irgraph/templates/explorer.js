@@ -868,15 +868,13 @@
     else if (params.edges.length) showEdge(params.edges[0]);
   });
 
-  // ---- a link to the entity's own page (only when the page was built with a base for them) ------------
+  // ---- a link to the entity's own page: its address as irgraph serve or irgraph site gave it (n.page), or
+  // made from the --entity-pages pattern; only http(s) and file addresses become links ------------------
   function entityLink(n) {
-    var pattern = data.entity_pages;
-    var base = "https://w3id.org/irgraph/id/";
-    if (!pattern || n.id.indexOf(base) !== 0) return;
-    var slug = n.id.slice(base.length);
-    if (!/^[A-Za-z0-9._~-]+$/.test(slug)) return;
+    var address = pageAddress(n);
+    if (!address) return;
     var url;
-    try { url = new URL(pattern.split("{slug}").join(slug), document.baseURI); } catch (e) { return; }
+    try { url = new URL(address, document.baseURI); } catch (e) { return; }
     if (["http:", "https:", "file:"].indexOf(url.protocol) < 0) return;
     var p = el("p", "entity-page");
     var a = document.createElement("a");
@@ -884,6 +882,15 @@
     a.textContent = "The page of this entity";
     p.appendChild(a);
     details.appendChild(p);
+  }
+  function pageAddress(n) {
+    if (typeof n.page === "string" && n.page) return n.page;
+    var pattern = data.entity_pages;
+    var base = "https://w3id.org/irgraph/id/";
+    if (!pattern || n.id.indexOf(base) !== 0) return "";
+    var slug = n.id.slice(base.length);
+    if (!/^[A-Za-z0-9._~-]+$/.test(slug)) return "";
+    return pattern.split("{slug}").join(slug);
   }
 
   // ---- the view in the address: #select=…&focus=…&class=…&approach=…&phase-off=…&trail=… ----------
