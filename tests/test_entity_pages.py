@@ -7,14 +7,16 @@ every entity, every statement and every payload is known.
 from __future__ import annotations
 
 import html.parser
+import re
 import sys
 import urllib.parse
 
 import pytest
-from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib import RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import irgraph
+import irgraph.pages
 from irgraph import formats
 from irgraph.catalog import catalog, is_internal
 from irgraph.errors import UsageError, WriteError
@@ -341,3 +343,21 @@ def test_the_vendored_bundle_passes_its_check():
     import vendor_yasgui
 
     assert vendor_yasgui.main(["--check"]) == 0
+
+
+def test_numbers_are_shown_with_the_unit_their_node_names():
+    from rdflib import Namespace
+
+    irg, ir = Namespace("https://w3id.org/irgraph/ontology#"), Namespace("https://w3id.org/irgraph/id/")
+    small = Graph()
+    small.add((ir["rise"], RDFS.label, Literal("A rise")))
+    small.add((ir["rise"], irg.value, Literal(70)))
+    small.add((ir["rise"], irg.unitText, Literal("cells per cubic millimetre")))
+    small.add((ir["count"], RDFS.label, Literal("A count")))
+    small.add((ir["count"], irg.value, Literal(12)))
+    nav = served_navigation()
+    rows = re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", irgraph.pages.entity_page(small, str(ir["rise"]), nav))
+    assert any(value == "70 cells per cubic millimetre" for _, value in rows)
+    assert not any(value == "cells per cubic millimetre 70" for _, value in rows)
+    rows = re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", irgraph.pages.entity_page(small, str(ir["count"]), nav))
+    assert any(value == "12" for _, value in rows)

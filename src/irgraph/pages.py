@@ -38,7 +38,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from rdflib import BNode, Graph, URIRef
+from rdflib import XSD, BNode, Graph, Literal, URIRef
 
 from . import formats
 from .catalog import SavedQuery, catalog, is_internal, saved_query
@@ -48,7 +48,7 @@ from .errors import UsageError
 from .house import STATIC, TEMPLATE_GLOBALS, Navigation, NavItem
 from .namespaces import ONTOLOGY_IRI, compact, expand, prefixes
 from .query import bind_params
-from .vocab import IR_URI, IRG_URI, OWL, RDF, RDFS, SKOS, label_of
+from .vocab import IR_URI, IRG, IRG_URI, OWL, RDF, RDFS, SKOS, label_of
 
 __all__ = [
     "Navigation",
@@ -325,6 +325,20 @@ def _cite(citation: Citation):
     return Markup("").join(parts)
 
 
+_NUMERIC = {XSD.decimal, XSD.double, XSD.float, XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger,
+            XSD.positiveInteger}
+
+
+def _numbers_with_unit(graph: Graph, node: URIRef) -> dict[tuple[str, str], str]:
+    """(property, value) -> the value with its unit, for each number on a node that names its unit
+    (``irg:unitText``, else ``irg:unitCode``, on the same node: "2 years of age")."""
+    unit = graph.value(node, IRG.unitText) or graph.value(node, IRG.unitCode)
+    if unit is None:
+        return {}
+    return {(str(p), str(o)): f"{o} {unit}" for p, o in graph.predicate_objects(node)
+            if isinstance(o, Literal) and o.datatype in _NUMERIC}
+
+
 def entity_page(graph: Graph, iri: str, nav: Navigation, *, known: set[str] | None = None,
                 timeout: float | None = 30) -> str:
     """The HTML page of the entity ``iri``: what :func:`irgraph.describe.describe_entity` finds, laid out and linked.
@@ -345,9 +359,11 @@ def entity_page(graph: Graph, iri: str, nav: Navigation, *, known: set[str] | No
                  ledger=described.ledger, sources=described.sources)
     for type_name in described.types:
         page.types.append(_Shown(label_of(graph, URIRef(expand(type_name)), type_name), link(type_name)))
+    measured = _numbers_with_unit(graph, URIRef(iri))
     for fact in described.outgoing:
         href = link(fact.value) or link.outside(fact.value)
         text = f"{fact.value_label} ({fact.value})" if fact.value_label else fact.value
+        text = measured.get((expand(fact.property), fact.value), text)
         page.outgoing.append(_Shown(text, href, fact.property_label or fact.property, link(fact.property)))
     for fact in described.incoming:
         page.incoming.append(_Shown(fact.value_label or fact.value, link(fact.value), fact.property_label or fact.property,
