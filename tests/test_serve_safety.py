@@ -332,6 +332,17 @@ def test_a_page_of_another_site_cannot_make_the_browser_query(graph):
         assert get(server, "ASK {}", headers=allowed)[0] == 200
         for site in ("same-origin", "same-site", "none"):
             assert get(server, "ASK {}", headers={"Sec-Fetch-Site": site})[0] == 200
+        # a person following a link from another site to a page for people is let through; nothing else is
+        link = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+        for path in ("/id/", "/ontology", "/search", "/"):
+            assert http(server, "GET", path, headers=link)[0] == 200, path
+        query = "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
+        refused = [(query, link), ("/editor/ready?name=interventions", link),
+                   ("/id/", {**link, "Sec-Fetch-Dest": "iframe"}), ("/id/", {**link, "Sec-Fetch-Mode": "no-cors"}),
+                   ("/id/", {**link, "Sec-Fetch-Dest": "image", "Sec-Fetch-Mode": "no-cors"})]
+        for path, headers in refused:
+            assert http(server, "GET", path, headers=headers)[0] == 403, (path, headers)
+        assert http(server, "POST", "/sparql", b"ASK {}", {"Content-Type": "application/sparql-query", **link})[0] == 403
     finally:
         server.shutdown()
         server.server_close()

@@ -377,3 +377,35 @@ def test_the_served_explorer_wears_the_house_header_and_opens_entity_pages(brows
         watched.check_clean()
     finally:
         watched.close()
+
+
+def test_a_link_from_another_site_opens_an_entity_page_but_its_requests_are_refused(browser, server, tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    base = server.endpoint_url.rsplit("/", 1)[0]
+    target = base + "/id/ledger-contested"
+    (tmp_path / "notes.html").write_text(f'<!DOCTYPE html><a id="go" href="{target}">the claim</a><img id="pic" src="{target}">',
+                                         encoding="utf-8")
+    # another site: "localhost" is not the site 127.0.0.1 (the browser says Sec-Fetch-Site: cross-site)
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(http.server.SimpleHTTPRequestHandler,
+                                                                                 directory=str(tmp_path)))
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        seen: list[tuple[str, str, int]] = []
+        page.on("response", lambda response: seen.append((response.request.resource_type, response.url, response.status)))
+        page.goto(f"http://localhost:{other.server_address[1]}/notes.html")
+        page.wait_for_load_state("load")
+        # the other page's own request for the page (an image): refused
+        assert [status for kind, url, status in seen if url == target] in ([], [403])
+        page.click("#go")
+        page.wait_for_url(target)
+        assert ("document", target, 200) in seen, seen  # a person following its link: the page
+        assert "not medical advice" in page.inner_text("header.house")
+    finally:
+        context.close()
+        other.shutdown()
+        other.server_close()

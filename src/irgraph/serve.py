@@ -279,12 +279,21 @@ class SparqlHandler(BaseHTTPRequestHandler):
                        "(irgraph serve --allowed-host NAME adds a name)\n")
             return False
         if self.headers.get("Sec-Fetch-Site", "").lower() == "cross-site" and \
-                self.headers.get("Origin") not in self.server.cors_origins:
-            # a page of another site (an <img>, a form) asked the browser for this: refused, as for CORS
+                self.headers.get("Origin") not in self.server.cors_origins and not self._followed_link(target.path):
+            # a page of another site (an <img>, a script, a fetch, a form's POST) asked the browser for this:
+            # refused, as for CORS
             self._send(HTTPStatus.FORBIDDEN, "requests from pages of other sites are refused "
                        "(irgraph serve --cors-origin ORIGIN allows one)\n")
             return False
         return True
+
+    def _followed_link(self, path: str) -> bool:
+        """A person followed a link from another site to one of the pages for people (an entity's page,
+        the ontology, the search, the explorer, the editor): a top-level GET navigation, allowed as the
+        Fetch Metadata resource isolation policy allows it. Not the endpoint (``/sparql``), not a frame."""
+        return (self.command in ("GET", "HEAD") and self.headers.get("Sec-Fetch-Mode", "").lower() == "navigate"
+                and self.headers.get("Sec-Fetch-Dest", "").lower() == "document"
+                and not path.startswith("/sparql") and not path.startswith("/editor/"))
 
     # --- methods --------------------------------------------------------
     def do_OPTIONS(self) -> None:
