@@ -304,6 +304,10 @@ def test_site_pages_open_the_explorer_on_their_entity(graph):
     files = site_files(graph)
     data = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', files["explorer.html"], re.S).group(1))
     in_explorer = {node["compact"] for node in data["nodes"]}
+    # and back: each entity the explorer draws links to its page in the folder
+    drawn = [node for node in data["nodes"] if slug_of(node["id"])]
+    assert drawn and all(node["page"] == site_navigation().entity(node["id"], "") and urllib.parse.unquote(node["page"]) in files
+                         for node in drawn)
     checked = 0
     for iri in entity_iris(graph):
         page = files[f"{file_stem(slug_of(iri))}.html"]
