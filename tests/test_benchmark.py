@@ -107,7 +107,7 @@ def test_benchmark_runs_at_its_smallest_size(tmp_path):
     # every whole command and its bare pyoxigraph script ran to the end, each in its own process
     labels = [row["label"] for row in size["commands"]]
     for expected in ("`irgraph --help`", "`irgraph load`", "`irgraph export --format nt`", "`irgraph export --format turtle`",
-                     "`irgraph export --format jsonld`", "`irgraph stats`"):
+                     "`irgraph export --format jsonld`", "`irgraph stats`", "`irgraph validate --data`"):
         assert expected in labels
     assert any(label.startswith(start) for start in ("`irgraph viz", "`irgraph describe", "`irgraph path", "`irgraph query")
                for label in labels)

@@ -65,8 +65,9 @@ def test_every_hand_written_shape_has_a_failing_fixture():
     assert named - covered == set()
 
 
-def test_every_range_shape_catches_a_wrong_value_and_a_wrong_subject():
-    """One graph that misuses every irg: property twice: bad value, and (where a domain is set) bad subject."""
+def misuse_graph() -> tuple[str, dict[str, str]]:
+    """Turtle that misuses every irg: property twice (bad value, and where a domain is set bad subject),
+    with the range shape each misuse must be caught by."""
     ontology = Graph().parse(ontology_file())
     lines = [PREFIXES]
     expected = {}
@@ -84,14 +85,16 @@ def test_every_range_shape_catches_a_wrong_value_and_a_wrong_subject():
                 good_value = "ir:il-2" if kind == OWL.ObjectProperty else '"x"'
                 lines.append(f'ir:fixture-subject-{local} a irg:Mechanism ; rdfs:label "s {local}"@en ; irg:{local} {good_value} .')
                 expected[f"ir:fixture-subject-{local}"] = f"irgs:range-{local}"
+    return "\n".join(lines), expected
+
+
+def test_every_range_shape_catches_a_wrong_value_and_a_wrong_subject(tmp_path):
+    """One graph that misuses every irg: property twice: bad value, and (where a domain is set) bad subject."""
+    text, expected = misuse_graph()
     assert len(expected) > 60
-
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "misuse.ttl"
-        path.write_text("\n".join(lines), encoding="utf-8")
-        report = irgraph.validate_graph(irgraph.load_data([path]))
+    path = tmp_path / "misuse.ttl"
+    path.write_text(text, encoding="utf-8")
+    report = irgraph.validate_graph(irgraph.load_data([path]))
     found = {(compact(p.focus), p.shape) for p in report.problems}
     missing = [(focus, shape) for focus, shape in expected.items() if (focus, shape) not in found]
     assert missing == []

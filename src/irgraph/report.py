@@ -84,7 +84,8 @@ class Report:
 
     def extend(self, problems) -> None:
         self.problems.extend(problems)
-        self.problems.sort(key=lambda p: (p.severity != ERROR, p.files, p.focus, p.kind, p.path, p.message))
+        # a total order: the same problems give the same report whatever order their checker found them in
+        self.problems.sort(key=lambda p: (p.severity != ERROR, p.files, p.focus, p.kind, p.path, p.message, p.value, p.shape, p.hint))
 
     def to_text(self) -> str:
         blocks = [p.to_text() for p in self.problems]
