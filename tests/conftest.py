@@ -38,6 +38,23 @@ def graph(loaded):
     return loaded.graph
 
 
+@pytest.fixture(scope="session")
+def generated_store(tmp_path_factory):
+    """A persistent store of the bundled data and 20,000 generated triples (``benchmarks/generate.py``), read-only."""
+    import io
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate
+
+    folder = tmp_path_factory.mktemp("generated")
+    buffer = io.StringIO()
+    generate(len(irgraph.load_graph()) + 20_000, buffer)
+    (folder / "synthetic.nt").write_text(buffer.getvalue(), encoding="utf-8")
+    irgraph.fill_store(folder / "store", [folder])
+    return irgraph.load_graph(store=f"oxigraph:{folder / 'store'}")
+
+
 @pytest.fixture
 def runner():
     return CliRunner()

@@ -9,20 +9,13 @@ through hubs, with ``all_links``, unconnected, and ends that are refused.
 
 from __future__ import annotations
 
-import io
 import itertools
-import sys
 
 import pytest
 
 import irgraph
 from irgraph.errors import UsageError
 from irgraph.network import _paths_on
-
-from .conftest import REPO
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-from generate import generate
 
 
 def whole_graph_paths(graph, start, end, *, limit=5, all_links=False):
@@ -68,13 +61,8 @@ def test_refused_ends_are_refused_alike(graph):
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("generated")
-    buffer = io.StringIO()
-    generate(len(irgraph.load_graph()) + 20_000, buffer)
-    (folder / "synthetic.nt").write_text(buffer.getvalue(), encoding="utf-8")
-    irgraph.fill_store(folder / "store", [folder])
-    return irgraph.load_graph(store=f"oxigraph:{folder / 'store'}")
+def generated(generated_store):
+    return generated_store
 
 
 def test_paths_on_a_generated_store_are_those_of_the_whole_graph(generated):

@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 
 from .errors import UsageError
 from .namespaces import compact
@@ -49,7 +49,7 @@ from .vocab import DCTERMS, IR, IRG, PROV, RDF, SKOS, label_of
 
 __all__ = [
     "DIRECTIONS", "DISCLAIMER", "STATUSES", "Certainty", "Citation", "ClaimEntry", "Estimate", "EvidenceLine", "Ledger",
-    "SampleCount", "Study", "claim_ledger", "estimate_of", "ledger_entry", "studies_of", "to_csv", "to_json", "to_text",
+    "SampleCount", "Study", "claim_ledger", "estimate_of", "ledger_entry", "ledger_of", "studies_of", "to_csv", "to_json", "to_text",
 ]
 
 DISCLAIMER = ("irgraph is a research and education tool, not medical advice: "
@@ -466,10 +466,11 @@ class Ledger:
         return to_csv(self)
 
 
-def _lines(graph: Graph, statements: set[str], timeout: float | None) -> dict[str, list[EvidenceLine]]:
-    """The evidence lines bearing on each of ``statements``, one per line (later when any of its sources is)."""
+def _lines(graph: Graph, statements: set[str], timeout: float | None, params: dict | None = None) -> dict[str, list[EvidenceLine]]:
+    """The evidence lines bearing on each of ``statements``, one per line (later when any of its sources is);
+    ``params`` binds the query's ``?statement`` when there is one statement."""
     found: dict[tuple[str, str], EvidenceLine] = {}
-    for row in run_saved_query(graph, "claim-ledger-lines", timeout=timeout, limits=WHOLE_ANSWER):
+    for row in run_saved_query(graph, "claim-ledger-lines", params, timeout=timeout, limits=WHOLE_ANSWER):
         statement = str(row["statement"])
         if statement not in statements:
             continue
@@ -527,8 +528,40 @@ def claim_ledger(graph: Graph, claim: str | None = None, *, timeout: float | Non
                          "'irgraph claims' lists them")
     lines = _lines(graph, {str(r["claim"]) for r in rows}, timeout)
     entries = [_entry(graph, row, lines.get(str(row["claim"]), [])) for row in rows]
+    return _ledger(entries)
+
+
+def _ledger(entries: list[ClaimEntry]) -> Ledger:
     entries.sort(key=lambda e: (e.section == "", e.section.lower(), e.label.lower(), e.iri))
     return Ledger(entries, package_version())
+
+
+def _in_ledger(graph: Graph, node) -> bool:
+    """Whether ``node`` can be in the ledger: what ``claim-ledger.rq`` selects (``?claim a irg:Claim`` or ``?line irg:bearsOn ?claim``)."""
+    return (node, RDF.type, IRG.Claim) in graph or next(iter(graph.subjects(IRG.bearsOn, node)), None) is not None
+
+
+def ledger_of(graph: Graph, nodes: Iterable[str], *, timeout: float | None = DEFAULT_TIMEOUT) -> Ledger:
+    """The entries of the claim ledger of ``graph`` for ``nodes`` (IRIs) only, as :func:`claim_ledger` gives them.
+
+    Each node is two lookups, and the ledger's two queries bound to it when
+    it is a claim or something bears on it, so that a page of a few claims
+    of a big store does not compute the whole ledger.
+
+    >>> from irgraph import load_graph
+    >>> [e.status for e in ledger_of(load_graph(), ["https://w3id.org/irgraph/id/il-2"])]
+    []
+    """
+    entries: list[ClaimEntry] = []
+    for node in nodes:
+        term = URIRef(node)
+        if not _in_ledger(graph, term):
+            continue
+        rows = run_saved_query(graph, "claim-ledger", {"claim": term}, timeout=timeout, limits=WHOLE_ANSWER).rows
+        if rows:
+            lines = _lines(graph, {node}, timeout, {"statement": term}).get(node, [])
+            entries.extend(_entry(graph, row, lines) for row in rows)
+    return _ledger(entries)
 
 
 def ledger_entry(graph: Graph, node, *, timeout: float | None = DEFAULT_TIMEOUT) -> ClaimEntry | None:
@@ -538,7 +571,7 @@ def ledger_entry(graph: Graph, node, *, timeout: float | None = DEFAULT_TIMEOUT)
     or ``?line irg:bearsOn ?claim``), so that describing an intervention or a study of a big store
     does not compute the whole ledger.
     """
-    if (node, RDF.type, IRG.Claim) not in graph and next(iter(graph.subjects(IRG.bearsOn, node)), None) is None:
+    if not _in_ledger(graph, node):
         return None
     rows = [r for r in run_saved_query(graph, "claim-ledger", timeout=timeout, limits=WHOLE_ANSWER) if str(r["claim"]) == str(node)]
     if not rows:

@@ -39,8 +39,10 @@ from .claims import ClaimEntry, EvidenceLine, Ledger, claim_ledger
 from .defaults import DEFAULT_DEPTH, LARGE_GRAPH
 from .errors import UsageError
 from .explorer_layout import CLASS_ORDER, CLASS_STYLE, COLUMN_NAMES, DEFAULT_STYLE, FONT_SIZE, layout, readable_scale
+from .explorer_neighbourhood import Rules, neighbourhood_graph, present_classes
 from .namespaces import compact, expand
 from .network import to_networkx
+from .store import oxigraph_store
 from .terms import resolve
 from .vocab import DCTERMS, IRG, IRG_URI, OWL, PROV, RDF, RDFS, SKOS, label_of
 
@@ -220,10 +222,10 @@ def _source_record(graph: Graph, network: nx.MultiDiGraph, source: str, entities
     }
 
 
-def _selected_classes(
+def _chosen_classes(
     present: set[str], ancestors: dict[str, set[str]], include: Iterable[str], exclude: Iterable[str]
-) -> tuple[set[str], bool]:
-    """The classes to draw, and whether the page shows them all (True when the user chose)."""
+) -> tuple[set[str], set[str]]:
+    """The classes named by ``--include-classes`` and ``--exclude-classes``, each checked against the classes ``present``."""
 
     def parse(names: Iterable[str], option: str) -> set[str]:
         chosen = set()
@@ -242,15 +244,22 @@ def _selected_classes(
                 chosen.add(candidate)
         return chosen
 
-    included = parse(include, "--include-classes")
-    excluded = parse(exclude, "--exclude-classes")
-    drawable = present - HIDDEN_CLASSES
-    if included:
-        drawn = {cls for cls in drawable if ancestors[cls] & included}
-    else:
-        drawn = drawable - ATTRIBUTE_CLASSES
-    drawn = {cls for cls in drawn if not ancestors[cls] & excluded}
-    return drawn, bool(included)
+    return parse(include, "--include-classes"), parse(exclude, "--exclude-classes")
+
+
+def _is_drawn(cls: str, ancestors: set[str], included: set[str], excluded: set[str]) -> bool:
+    """Whether nodes of ``cls`` (with its ``ancestors``, itself included) are drawn, given the chosen classes."""
+    if cls in HIDDEN_CLASSES or ancestors & excluded:
+        return False
+    return bool(ancestors & included) if included else cls not in ATTRIBUTE_CLASSES
+
+
+def _selected_classes(
+    present: set[str], ancestors: dict[str, set[str]], include: Iterable[str], exclude: Iterable[str]
+) -> tuple[set[str], bool]:
+    """The classes to draw, and whether the page shows them all (True when the user chose)."""
+    included, excluded = _chosen_classes(present, ancestors, include, exclude)
+    return {cls for cls in present if _is_drawn(cls, ancestors[cls], included, excluded)}, bool(included)
 
 
 def _neighbourhood(network: nx.MultiDiGraph, centre: str, depth: int, classes: dict[str, str]) -> set[str]:
@@ -325,16 +334,15 @@ def _drawn_network(ctx: _Context, drawn_classes: set[str]):
     return network, link_facts, verdicts
 
 
-def _focused(ctx: _Context, network: nx.MultiDiGraph, focus: str | None, depth: int):
-    """The neighbourhood of ``focus`` (the whole network without one) and the focus IRI."""
-    if focus is None:
-        return network, None
-    focus_iri = str(resolve(ctx.graph, focus))
+def _focused(ctx: _Context, network: nx.MultiDiGraph, focus: str | None, focus_iri: str | None, depth: int):
+    """The neighbourhood of ``focus_iri``, which the user called ``focus`` (the whole network without one)."""
+    if focus_iri is None:
+        return network
     if focus_iri not in network:
         why = f"its class {ctx.classes[focus_iri]} is not drawn" if focus_iri in ctx.classes else "it is not an entity of the data"
         raise UsageError(f"--focus {focus}: {compact(focus_iri)} cannot be the centre of the picture: {why}")
     keep = _neighbourhood(network, focus_iri, depth, ctx.classes)
-    return network.subgraph(sorted(keep)).copy(), focus_iri
+    return network.subgraph(sorted(keep)).copy()
 
 
 def _phases_of(ctx: _Context, node: str, study_phase: dict[str, list[str]]) -> list[str]:
@@ -564,16 +572,11 @@ def _context(graph: Graph) -> _Context:
                     _class_ancestors(graph, set(classes.values())))
 
 
-def explorer_data(
-    graph: Graph,
-    *,
-    focus: str | None = None,
-    depth: int = DEFAULT_DEPTH,
-    include_classes: Iterable[str] = (),
-    exclude_classes: Iterable[str] = (),
-    ledger: Ledger | None = None,
-) -> dict:
+def explorer_data(graph: Graph, **options) -> dict:
     """What the page draws, as plain data (the JSON embedded in the page).
+
+    ``options`` are those of :func:`projection`: ``focus``, ``depth``,
+    ``include_classes``, ``exclude_classes`` and ``ledger``.
 
     Keys: ``nodes`` (id, label, class, position, synonyms, definition, facts,
     sections, sources, identifiers, external links, phases, and for a claim
@@ -591,18 +594,70 @@ def explorer_data(
     True
     >>> sorted({e["label"] for e in data["edges"] if e["relation"] in ("irg:evaluatedIn", "prov:wasDerivedFrom")})
     ['derived from', 'evaluated in']
+
+    A focused page of a graph on Oxigraph reads only the neighbourhood it
+    draws (:mod:`irgraph.explorer_neighbourhood`), whatever the store's size.
+    """
+    return projection(graph, **options).data
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What the page draws (:func:`explorer_data`'s dict) and the claim ledger its claims' records came from."""
+
+    data: dict
+    ledger: Ledger
+
+
+def projection(
+    graph: Graph,
+    *,
+    focus: str | None = None,
+    depth: int = DEFAULT_DEPTH,
+    include_classes: Iterable[str] = (),
+    exclude_classes: Iterable[str] = (),
+    ledger: Ledger | None = None,
+    whole_graph: bool = False,
+) -> Projection:
+    """:func:`explorer_data` with the ledger it used.
+
+    A focused page of a graph on Oxigraph is drawn from the small graph of
+    :func:`irgraph.explorer_neighbourhood.neighbourhood_graph`, unless
+    ``whole_graph`` (the reference the neighbourhood reading is tested
+    against); any other page from the projection of the whole graph.
     """
     if depth < 0:
         raise UsageError(f"--depth {depth}: the depth must be 0 or more")
+    include, exclude = tuple(include_classes), tuple(exclude_classes)
+    if focus is not None and not whole_graph and oxigraph_store(graph) is not None:
+        present = present_classes(graph) if include or exclude else {}
+        included, excluded = _chosen_classes(set(present), present, include, exclude)
+        node = resolve(graph, focus)
+        if isinstance(node, URIRef):
+            rules = Rules(lambda cls, ancestors: _is_drawn(cls, ancestors, included, excluded),
+                          HIDDEN_RELATIONS, NOT_EXPANDED, frozenset(_STATEMENT_CLASSES), frozenset(_TRAIL_CLASSES))
+            hood = neighbourhood_graph(graph, str(node), depth, rules, ledger=ledger)
+            ctx = _context(hood.graph)
+            drawn = {cls for cls in set(ctx.classes.values()) if _is_drawn(cls, ctx.ancestors[cls], included, excluded)}
+            return Projection(_draw(ctx, drawn, bool(included), focus, str(node), depth, hood.ledger), hood.ledger)
     ctx = _context(graph)
-    drawn_classes, chosen = _selected_classes(set(ctx.classes.values()), ctx.ancestors, include_classes, exclude_classes)
+    drawn, chosen = _selected_classes(set(ctx.classes.values()), ctx.ancestors, include, exclude)
+    focus_iri = None if focus is None else str(resolve(graph, focus))
+    ledger = claim_ledger(graph) if ledger is None else ledger
+    return Projection(_draw(ctx, drawn, chosen, focus, focus_iri, depth, ledger), ledger)
+
+
+def _draw(ctx: _Context, drawn_classes: set[str], chosen: bool, focus: str | None, focus_iri: str | None, depth: int,
+          ledger: Ledger) -> dict:
+    """The page's data from the projection ``ctx``: its drawn classes, whether the user chose them, and its focus
+    (as the user named it, and its IRI)."""
     network, link_facts, verdicts = _drawn_network(ctx, drawn_classes)
-    network, focus_iri = _focused(ctx, network, focus, depth)
+    network = _focused(ctx, network, focus, focus_iri, depth)
 
     whole = focus_iri is None and not chosen
     off = {cls for cls in drawn_classes if cls in HIDDEN_BY_DEFAULT} if whole else set()
     core = {n for n in network.nodes if ctx.classes[n] not in off}
-    ledgers = {e.iri: ledger_record(e) for e in (claim_ledger(graph) if ledger is None else ledger).entries if e.iri in network}
+    ledgers = {e.iri: ledger_record(e) for e in ledger.entries if e.iri in network}
     node_labels = {n: ctx.name(n) + (f"\n{ledgers[n]['badge']}" if n in ledgers else "") for n in network}
     positions, headings, column_of = layout(network, ctx.classes, node_labels, core)
     views = _Views(ctx, network, node_labels, positions)
@@ -615,7 +670,8 @@ def explorer_data(
     ]
     used_sources = sorted({s for n in nodes for s in n["sources"]} | {n["id"] for n in nodes if n["class"] == _c(IRG.Source)}
                           | _ledger_sources(ledgers))
-    sources = {s: _source_record(graph, ctx.full, s, set(ctx.full.nodes), ctx.labels) for s in used_sources}
+    entities = set(ctx.full.nodes)
+    sources = {s: _source_record(ctx.graph, ctx.full, s, entities, ctx.labels) for s in used_sources}
 
     # evidence trails, and approaches (narrower under broader) with the trails of their interventions
     in_page = set(network.nodes)

@@ -7,7 +7,7 @@ terms the ontology declares, is re-exported here).
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 
 import pyoxigraph as ox
 from rdflib import Namespace, URIRef
@@ -73,6 +73,7 @@ def declared_terms() -> frozenset[str]:
     return frozenset(names)
 
 
+@lru_cache(maxsize=1 << 16)  # the prefixes are fixed (prefixes() is cached), and projections compact the same IRIs over and over
 def compact(iri: str) -> str:
     """Shorten an IRI with the project's prefixes: ``ir:il-2``; unknown IRIs stay whole.
 

@@ -547,29 +547,42 @@ class _StoreView:
                 yield quad.subject
 
 
-def _closer_than(view: _StoreView, start, end) -> set:
-    """The nodes of the view closer to ``start`` than ``end`` is (its whole component when ``end`` is not in it)."""
+def _closer_than(view: _StoreView, start, end) -> tuple[dict, bool]:
+    """The nodes of the view closer to ``start`` than ``end`` is, each with its distance from ``start``, and
+    whether ``end`` was reached (when it is not, the whole component of ``start``)."""
     if not (view.in_view(start) and view.in_view(end)):
-        return {start}  # refused by the checks of _paths_on, which need only the two ends
-    ball, frontier = {start}, [start]
+        return {start: 0}, False  # refused by the checks of _paths_on, which need only the two ends
+    levels, frontier, depth = {start: 0}, [start], 0
     while frontier:
         found: list = []
         for node in frontier:
             for other in view.neighbours(node):
                 if other == end:
-                    return ball - set(found)  # those found at this level are as far as the end: on no shortest path
-                if other not in ball:
-                    ball.add(other)
+                    for far in found:  # those found at this level are as far as the end: on no shortest path
+                        del levels[far]
+                    return levels, True
+                if other not in levels:
+                    levels[other] = depth + 1
                     found.append(other)
-        frontier = found
-    return ball
+        frontier, depth = found, depth + 1
+    return levels, False
+
+
+def _on_shortest_paths(view: _StoreView, levels: dict, end) -> set:
+    """The nodes on some shortest path to ``end``: back from it, one level of ``levels`` at a time."""
+    on, layer = {end}, {end}
+    for level in range(max(levels.values()), -1, -1):
+        layer = {other for node in layer for other in view.neighbours(node) if levels.get(other) == level}
+        on |= layer
+    return on
 
 
 def _path_ball(store: ox.Store, source: str, target: str, all_links: bool) -> Graph:
     """A graph holding every shortest path between ``source`` and ``target``, read from ``store`` by lookups.
 
     Breadth first from ``source`` over the explanation view until
-    ``target`` is reached at distance ``d``: every node closer than ``d``
+    ``target`` is reached at distance ``d``, then back from ``target``
+    through the nodes closer than ``d``: every node on a shortest path
     (with all its triples), the two ends (with the links into them and the
     types of every neighbour, so that their checks see what the whole graph
     shows), and the types and properties named (their labels and
@@ -579,8 +592,8 @@ def _path_ball(store: ox.Store, source: str, target: str, all_links: bool) -> Gr
     """
     view = _StoreView(store, all_links)
     start, end = ox.NamedNode(source), ox.NamedNode(target)
-    closer = _closer_than(view, start, end)
-    keep = closer | {start, end}
+    levels, reached = _closer_than(view, start, end)
+    keep = (_on_shortest_paths(view, levels, end) if reached else set(levels)) | {start, end}
     quads: list = []
     for node in keep:
         quads.extend(store.quads_for_pattern(node, None, None, _DEFAULT))

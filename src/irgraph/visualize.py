@@ -34,7 +34,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import Graph
 
-from .claims import Ledger, claim_ledger
+from .claims import Ledger
 from .defaults import DEFAULT_TITLE
 from .errors import IrgraphError, UsageError
 from .explorer_layout import CLASS_STYLE, COLUMNS, FONT_SIZE
@@ -47,6 +47,7 @@ from .explorer_projection import (
     LARGE_GRAPH,
     VERDICT_COLOURS,
     explorer_data,
+    projection,
     web_link,
 )
 from .forest import explorer_svg
@@ -221,11 +222,9 @@ def explorer_page(
     entity_pages = checked_entity_pages(entity_pages)
     vis_script, vis_style = _vis_assets()
     script = _page_script()
-    ledger = claim_ledger(graph)
-    data = explorer_data(
-        graph, focus=focus, depth=depth, include_classes=include_classes, exclude_classes=exclude_classes, ledger=ledger
-    )
-    plots = _forest_plots(graph, ledger, data)
+    drawn = projection(graph, focus=focus, depth=depth, include_classes=include_classes, exclude_classes=exclude_classes)
+    data = drawn.data
+    plots = _forest_plots(graph, drawn.ledger, data)
     nav = navigation or STANDALONE
     data["entity_pages"] = None if nav.has_entity_pages else entity_pages
     if nav.has_entity_pages:
