@@ -36,7 +36,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import BinaryIO
 
-import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
@@ -47,8 +46,7 @@ from .errors import UsageError
 from .formats import Format
 from .load import LoadedGraph, input_files, load_data, parse_file
 from .namespaces import CONTEXT_IRI, bundled_context, compact, expand, prefixes
-from .network import to_networkx
-from .ordered import rendered_by_subject
+from .ordered import each, rendered_by_subject
 from .resources import data_dir, ontology_file
 from .store import DEFAULT_STORE, ox_triples, oxigraph_store, parse_store, sorted_triples
 from .vocab import IRG, RDF_TYPE, XSD, file_scoped, labels_from, triple_key
@@ -78,11 +76,16 @@ def _pieces(graph: Graph, render) -> Iterator[bytes]:
         yield from rendered_by_subject(store, render)
         return
     for _subject, statements in itertools.groupby(sorted_triples(graph), key=lambda t: t.subject):
-        yield render(list(statements))
+        yield from render([list(statements)])
 
 
 def _ntriples_piece(triples: list) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+_ntriples_pieces = each(_ntriples_piece)
+#: where a subject starts in pyoxigraph's Turtle: a line that is not indented
+_TURTLE_SUBJECT = re.compile(rb"\n(?=[^\t ])")
 
 
 def write_ntriples(graph: Graph, out: BinaryIO) -> None:
@@ -94,7 +97,7 @@ def write_ntriples(graph: Graph, out: BinaryIO) -> None:
     >>> buffer.getvalue().decode() == to_ntriples(load_graph())
     True
     """
-    for piece in _pieces(graph, _ntriples_piece):
+    for piece in _pieces(graph, _ntriples_pieces):
         out.write(piece)
 
 
@@ -197,9 +200,18 @@ def write_turtle(graph: Graph, out: BinaryIO) -> None:
             raise AssertionError("pyoxigraph no longer writes the prefixes it is given first")
         return data[len(block):]
 
+    def pieces(groups: list[list]) -> list[bytes]:
+        # many subjects in one call (the writer sets up the prefixes on each), cut where each subject
+        # starts; a line break inside a literal would give more cuts, and then each subject is written alone
+        body = piece([triple for group in groups for triple in group])
+        starts = [0, *(match.end() for match in _TURTLE_SUBJECT.finditer(body)), len(body)]
+        if len(starts) != len(groups) + 1:
+            return [piece(group) for group in groups]
+        return [body[start:end] for start, end in itertools.pairwise(starts)]
+
     layout = _TurtleLayout(out)
     first = True
-    for data in _pieces(graph, piece):
+    for data in _pieces(graph, pieces):
         if first:
             layout.header(sorted(line for line in block.decode("utf-8").split("\n") if line.startswith("@prefix ")))
             first = False
@@ -434,6 +446,7 @@ def to_jsonld(graph: Graph, *, context: str = "embed", frame: str | None = None)
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False).encode  # the C encoder (json.dumps with indent is pure Python)
+_string = json.encoder.encode_basestring  # what that encoder writes for a str, without its checks first
 
 
 def _indented(value, margin: str) -> str:
@@ -446,17 +459,21 @@ def _indented(value, margin: str) -> str:
     >>> _indented(value, "") == json.dumps(value, indent=2, ensure_ascii=False)
     True
     """
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is str:  # the usual value, first
+        return _string(value)
+    if kind is dict:
         if not value:
             return "{}"
         inner = margin + "  "
-        items = (f"{inner}{_dumps(key)}: {_indented(item, inner)}" for key, item in value.items())
+        items = [inner + _string(key) + ": " + (_string(item) if type(item) is str else _indented(item, inner))
+                 for key, item in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + margin + "}"
-    if isinstance(value, list):
+    if kind is list:
         if not value:
             return "[]"
         inner = margin + "  "
-        return "[\n" + ",\n".join(inner + _indented(item, inner) for item in value) + "\n" + margin + "]"
+        return "[\n" + ",\n".join([inner + _indented(item, inner) for item in value]) + "\n" + margin + "]"
     return _dumps(value)
 
 
@@ -494,7 +511,7 @@ def write_jsonld(graph: Graph, out: BinaryIO, *, context: str = "embed", frame: 
     shell = json.dumps({**around, "@graph": [_NODES_GO_HERE]}, indent=2, ensure_ascii=False)
     before, _, after = shell.partition(json.dumps(_NODES_GO_HERE))
     written = False
-    for data in _pieces(graph, piece):
+    for data in _pieces(graph, each(piece)):
         out.write(b",\n    " if written else before.encode("utf-8"))
         out.write(data)
         written = True
@@ -620,6 +637,10 @@ def to_graphml(graph: Graph, *, provenance: bool = True) -> str:
     >>> '<node id="ir:dermavir">' in text and "therapeutic vaccination" in text
     True
     """
+    import networkx as nx  # only GraphML needs networkx (about 0.2 s and 13 MB to import)
+
+    from .network import to_networkx
+
     network = to_networkx(graph, provenance=provenance)
     labels = {node: data["label"] for node, data in network.nodes(data=True)}
     class_labels = labels_from(ox_triples(graph))
