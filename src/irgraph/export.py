@@ -40,16 +40,15 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from . import formats
-from .canonical import canonical_statements
 from .defaults import CONTEXT_MODES, FRAMES
 from .errors import UsageError
 from .formats import Format
 from .load import LoadedGraph, input_files, load_data, parse_file
 from .namespaces import CONTEXT_IRI, bundled_context, compact, expand, prefixes
-from .ordered import each, rendered_by_subject
+from .ordered import each, rendered_by_subject, rendered_from_triples
 from .resources import data_dir, ontology_file
 from .store import DEFAULT_STORE, ox_triples, oxigraph_store, parse_store, sorted_triples
-from .vocab import IRG, RDF_TYPE, XSD, file_scoped, labels_from, triple_key
+from .vocab import IRG, RDF_TYPE, XSD, file_scoped, labels_from
 from .writes import checked_output_folder, cleanup_on_signals, remove_leftovers, replace_folder, staging_folder, write_file
 
 _XSD = str(XSD)
@@ -273,18 +272,35 @@ def to_nquads(paths: Iterable[str | Path]) -> str:
     >>> text.splitlines()[0].endswith("<https://w3id.org/irgraph/graph/data/organizations.ttl> .")
     True
     """
-    quads: list[ox.Quad] = []
+    buffer = io.BytesIO()
+    write_nquads(paths, buffer)
+    return buffer.getvalue().decode("utf-8")
+
+
+def write_nquads(paths: Iterable[str | Path], out: BinaryIO) -> None:
+    """Write :func:`to_nquads` of ``paths`` to the binary file ``out``, one graph at a time.
+
+    The graphs are written in the order of their names, each as N-Triples
+    are, subject by subject (:func:`irgraph.ordered.rendered_from_triples`),
+    with the graph's name written into each line (N-Triples escape every
+    line break in a literal, so each line ends in the one `` .\n``).
+    Memory is one file's triples, not every file's.
+
+    >>> buffer = io.BytesIO()
+    >>> write_nquads([data_dir() / "organizations.ttl"], buffer)
+    >>> buffer.getvalue().decode() == to_nquads([data_dir() / "organizations.ttl"])
+    True
+    """
+    files: dict[str, list[tuple[int, Path]]] = defaultdict(list)
     for index, path in enumerate(Path(p) for p in paths):
-        name = ox.NamedNode(graph_name(path))
-        quads.extend(ox.Quad(s, p, o, name) for s, p, o in file_scoped(parse_file(path), index))
-    return _nquads(quads)
-
-
-def _nquads(quads: list[ox.Quad]) -> str:
-    """Quads as sorted N-Quads, blank nodes canonicalised, each quad once."""
-    canonical = {ox.Quad(*statement) for statement in canonical_statements((q.subject, q.predicate, q.object, q.graph_name) for q in quads)}
-    ordered = sorted(canonical, key=lambda q: (getattr(q.graph_name, "value", ""), *triple_key(q)))
-    return _text(ox.serialize(ordered, format=ox.RdfFormat.N_QUADS))
+        files[graph_name(path)].append((index, path))
+    for name in sorted(files):
+        triples = [ox.Triple(s, p, o) for index, path in files[name] for s, p, o in file_scoped(parse_file(path), index)]
+        node = ox.NamedNode(name)
+        end = f" {node} .\n".encode()
+        for piece in rendered_from_triples(triples, _ntriples_pieces, graph=node):
+            out.write(piece.replace(b" .\n", end))
+        del triples
 
 
 @dataclass(frozen=True)
@@ -700,16 +716,21 @@ def export_format(fmt: str, context: str = "embed", frame: str | None = None, *,
     return entry
 
 
+def _paths_of(entry: Format, loaded: LoadedGraph) -> list[Path]:
+    """The input files of ``loaded``, for a format that reads files (N-Quads)."""
+    if not loaded.paths:
+        raise UsageError(
+            f"--format {entry.name} names one graph per input file, and the store {loaded.store} does not record "
+            "which file each triple came from; export it with --format nt or turtle, "
+            "or export N-Quads from the files themselves (leave out --store)"
+        )
+    return list(loaded.paths)
+
+
 def _write(entry: Format, loaded: LoadedGraph, given: dict):
     """What ``entry``'s writer makes of ``loaded``, with the options it takes."""
     if entry.reads == "files":
-        if not loaded.paths:
-            raise UsageError(
-                f"--format {entry.name} names one graph per input file, and the store {loaded.store} does not record "
-                "which file each triple came from; export it with --format nt or turtle, "
-                "or export N-Quads from the files themselves (leave out --store)"
-            )
-        return entry.write(loaded.paths)
+        return entry.write(_paths_of(entry, loaded))
     return entry.write(loaded.graph, **{name: given[name] for name in entry.options})
 
 
@@ -756,7 +777,7 @@ def export_to(loaded: LoadedGraph, out: BinaryIO, fmt: str = "jsonld", *, contex
         raise UsageError(f"--format {fmt} writes a folder ({', '.join(entry.files)}): give -o FOLDER "
                          "(in Python: irgraph.export.export_files)")
     if entry.reads == "files":
-        out.write(export_loaded(loaded, fmt).encode("utf-8"))
+        entry.write_to(_paths_of(entry, loaded), out)
         return
     entry.write_to(loaded.graph, out, **{name: {"context": context, "frame": frame, "provenance": provenance}[name]
                                          for name in entry.options})
