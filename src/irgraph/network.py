@@ -152,15 +152,18 @@ def _types(triples) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
 def _values_and_links(triples, entities: set[str]) -> tuple[dict[str, dict[str, list]], list[tuple[str, str, str]]]:
     """The literal values of each entity (but labels) by compact predicate, and the links between entities.
 
-    It runs once per triple of the graph: the compact name of each predicate is made once.
+    It runs once per triple of the graph: the compact name of each predicate is made once, and each
+    node and predicate is kept as one string (the node's key), not as a copy per triple.
     """
     values: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     edges = []
     names: dict[str, str] = {}
+    predicates: dict[str, str] = {}
+    nodes = {node: node for node in entities}
     literal = ox.Literal
     for triple in triples:
-        subject = triple.subject.value
-        if subject not in entities:
+        subject = nodes.get(triple.subject.value)
+        if subject is None:
             continue
         predicate = triple.predicate.value
         if predicate == RDF_TYPE:
@@ -172,8 +175,10 @@ def _values_and_links(triples, entities: set[str]) -> tuple[dict[str, dict[str, 
                 if name is None:
                     name = names[predicate] = compact(predicate)
                 values[subject][name].append(_plain(obj))
-        elif obj.value in entities:
-            edges.append((subject, obj.value, predicate))
+        else:
+            target = nodes.get(obj.value)
+            if target is not None:
+                edges.append((subject, target, predicates.setdefault(predicate, predicate)))
     return values, edges
 
 
