@@ -45,7 +45,7 @@ from .errors import UsageError
 from .formats import Format
 from .load import LoadedGraph, input_files, load_data, parse_file
 from .namespaces import CONTEXT_IRI, bundled_context, compact, expand, prefixes
-from .ordered import each, rendered_by_subject, rendered_from_triples
+from .ordered import rendered_by_subject, rendered_from_triples
 from .resources import data_dir, ontology_file
 from .store import DEFAULT_STORE, ox_triples, oxigraph_store, parse_store, sorted_triples
 from .vocab import IRG, RDF_TYPE, XSD, file_scoped, labels_from
@@ -75,16 +75,11 @@ def _pieces(graph: Graph, render) -> Iterator[bytes]:
         yield from rendered_by_subject(store, render)
         return
     for _subject, statements in itertools.groupby(sorted_triples(graph), key=lambda t: t.subject):
-        yield from render([list(statements)])
+        yield render(list(statements))
 
 
 def _ntriples_piece(triples: list) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-
-
-_ntriples_pieces = each(_ntriples_piece)
-#: where a subject starts in pyoxigraph's Turtle: a line that is not indented
-_TURTLE_SUBJECT = re.compile(rb"\n(?=[^\t ])")
 
 
 def write_ntriples(graph: Graph, out: BinaryIO) -> None:
@@ -96,7 +91,7 @@ def write_ntriples(graph: Graph, out: BinaryIO) -> None:
     >>> buffer.getvalue().decode() == to_ntriples(load_graph())
     True
     """
-    for piece in _pieces(graph, _ntriples_pieces):
+    for piece in _pieces(graph, _ntriples_piece):
         out.write(piece)
 
 
@@ -199,18 +194,9 @@ def write_turtle(graph: Graph, out: BinaryIO) -> None:
             raise AssertionError("pyoxigraph no longer writes the prefixes it is given first")
         return data[len(block):]
 
-    def pieces(groups: list[list]) -> list[bytes]:
-        # many subjects in one call (the writer sets up the prefixes on each), cut where each subject
-        # starts; a line break inside a literal would give more cuts, and then each subject is written alone
-        body = piece([triple for group in groups for triple in group])
-        starts = [0, *(match.end() for match in _TURTLE_SUBJECT.finditer(body)), len(body)]
-        if len(starts) != len(groups) + 1:
-            return [piece(group) for group in groups]
-        return [body[start:end] for start, end in itertools.pairwise(starts)]
-
     layout = _TurtleLayout(out)
     first = True
-    for data in _pieces(graph, pieces):
+    for data in _pieces(graph, piece):
         if first:
             layout.header(sorted(line for line in block.decode("utf-8").split("\n") if line.startswith("@prefix ")))
             first = False
@@ -298,7 +284,7 @@ def write_nquads(paths: Iterable[str | Path], out: BinaryIO) -> None:
         triples = [ox.Triple(s, p, o) for index, path in files[name] for s, p, o in file_scoped(parse_file(path), index)]
         node = ox.NamedNode(name)
         end = f" {node} .\n".encode()
-        for piece in rendered_from_triples(triples, _ntriples_pieces, graph=node):
+        for piece in rendered_from_triples(triples, _ntriples_piece, graph=node):
             out.write(piece.replace(b" .\n", end))
         del triples
 
@@ -527,7 +513,7 @@ def write_jsonld(graph: Graph, out: BinaryIO, *, context: str = "embed", frame: 
     shell = json.dumps({**around, "@graph": [_NODES_GO_HERE]}, indent=2, ensure_ascii=False)
     before, _, after = shell.partition(json.dumps(_NODES_GO_HERE))
     written = False
-    for data in _pieces(graph, each(piece)):
+    for data in _pieces(graph, piece):
         out.write(b",\n    " if written else before.encode("utf-8"))
         out.write(data)
         written = True

@@ -43,24 +43,11 @@ import pyoxigraph as ox
 from .canonical import canonical_statements
 from .vocab import RDF_TYPE
 
-#: renders several subjects at once: a list of each subject's sorted triples -> one piece of bytes per subject
-Render = Callable[[list[list]], list[bytes]]
+#: renders one subject's sorted triples as bytes
+Render = Callable[[list], bytes]
 _DEFAULT = ox.DefaultGraph()
 _LITERAL, _IRI, _BLANK = ox.Literal, ox.NamedNode, ox.BlankNode
-_OBJECT, _SUBJECT = operator.attrgetter("object"), operator.attrgetter("subject")
-_SUBJECT_VALUE, _FIRST = operator.attrgetter("subject.value"), operator.itemgetter(0)
-#: subjects are rendered in batches of about this many triples: one call of the writer for many
-#: subjects (pyoxigraph's Turtle writer sets up its prefixes on each call) and one write to the spool
-BATCH_TRIPLES = 1024
-
-
-def each(render_one: Callable[[list], bytes]) -> Render:
-    """A :data:`Render` that renders subject by subject with ``render_one``.
-
-    >>> each(len)([[1, 2], [3]])
-    [2, 1]
-    """
-    return lambda groups: [render_one(group) for group in groups]
+_SUBJECT, _SUBJECT_VALUE, _FIRST = operator.attrgetter("subject"), operator.attrgetter("subject.value"), operator.itemgetter(0)
 
 
 def _statement_key(statement) -> tuple:
@@ -90,40 +77,18 @@ class _Spool:
         self.render = render
         self.index: list[tuple[tuple, int, int]] = []
         self.offset = 0
-        self.keys: list[tuple] = []  # the subjects waiting to be rendered, and their sorted triples
-        self.groups: list[list] = []
-        self.waiting = 0
 
     def put(self, key: tuple, statements: list) -> None:
-        """Spool one subject's statements (sorted here), rendered with the next batch."""
-        if len(statements) > 1:
-            statements.sort(key=_statement_key)
-        self.keys.append(key)
-        self.groups.append(statements)
-        self.waiting += len(statements)
-        if self.waiting >= BATCH_TRIPLES:
-            self.flush()
-
-    def flush(self) -> None:
-        """Render the waiting subjects in one call and append them to the file, in one write."""
-        if not self.groups:
-            return
-        pieces = self.render(self.groups)
-        offset = self.offset
-        index = self.index
-        for key, piece in zip(self.keys, pieces, strict=True):
-            index.append((key, offset, len(piece)))
-            offset += len(piece)
-        self.handle.write(b"".join(pieces))
-        self.offset = offset
-        self.keys, self.groups, self.waiting = [], [], 0
+        statements.sort(key=_statement_key)
+        data = self.render(statements)
+        self.handle.write(data)
+        self.index.append((key, self.offset, len(data)))
+        self.offset += len(data)
 
     def drop(self, iris: set[str]) -> None:
-        self.flush()
         self.index = [entry for entry in self.index if entry[0][0] != 0 or entry[0][1] not in iris]
 
     def pieces(self) -> Iterator[bytes]:
-        self.flush()
         self.index.sort()
         self.handle.flush()
         descriptor = self.handle.fileno()
@@ -137,13 +102,13 @@ def _scan(store: ox.Store, spool: _Spool) -> tuple[set[str], list]:
     seen: set[str] = set()
     again: set[str] = set()  # split in the scan, or with a blank object
     blank_subjects: list = []
-    for subject, run in itertools.groupby(store.quads_for_pattern(None, None, None, _DEFAULT), key=_SUBJECT):
+    for subject, run in itertools.groupby(store.quads_for_pattern(None, None, None, _DEFAULT), key=operator.attrgetter("subject")):
         if type(subject) is _BLANK:
             blank_subjects.extend(run)
             continue
         iri = subject.value
         statements = list(run)
-        if iri in seen or _BLANK in map(type, map(_OBJECT, statements)):  # C loops: no Python code per triple
+        if iri in seen or any(type(s.object) is _BLANK for s in statements):
             again.add(iri)
         seen.add(iri)
         if iri not in again:
@@ -152,9 +117,8 @@ def _scan(store: ox.Store, spool: _Spool) -> tuple[set[str], list]:
 
 
 def rendered_by_subject(store: ox.Store, render: Render) -> Iterator[bytes]:
-    """The piece ``render`` makes of each subject of ``store``'s default graph, in subject order; each
-    subject's triples sorted by :func:`irgraph.vocab.predicate_object_key`, blank nodes canonical.
-    ``render`` is given subjects in batches (see :data:`Render`, :func:`each`).
+    """``render(triples)`` of each subject of ``store``'s default graph, in subject order; each subject's
+    triples sorted by :func:`irgraph.vocab.predicate_object_key`, blank nodes canonical.
 
     The pieces wait in a temporary file (see the module's docstring); the
     iterator holds it open until it is exhausted or closed.
@@ -162,7 +126,7 @@ def rendered_by_subject(store: ox.Store, render: Render) -> Iterator[bytes]:
     >>> store = ox.Store()
     >>> ex = "http://example.org/"
     >>> store.extend([ox.Quad(ox.NamedNode(ex + s), ox.NamedNode(ex + "p"), ox.Literal(s)) for s in ("b", "a")])
-    >>> [piece.decode().split()[0] for piece in rendered_by_subject(store, each(lambda ts: ox.serialize(ts, format=ox.RdfFormat.N_TRIPLES)))]
+    >>> [piece.decode().split()[0] for piece in rendered_by_subject(store, lambda ts: ox.serialize(ts, format=ox.RdfFormat.N_TRIPLES))]
     ['<http://example.org/a>', '<http://example.org/b>']
     """
     with tempfile.TemporaryFile(prefix="irgraph-export-") as handle:
@@ -197,7 +161,7 @@ def rendered_from_triples(triples: list, render: Render, *, graph: ox.NamedNode 
 
     >>> ex = "http://example.org/"
     >>> triples = [ox.Triple(ox.NamedNode(ex + s), ox.NamedNode(ex + "p"), ox.Literal("1.00", datatype=ox.NamedNode(ex + "d"))) for s in "ba"]
-    >>> [piece.decode().split()[0] for piece in rendered_from_triples(triples, each(lambda ts: ox.serialize(ts, format=ox.RdfFormat.N_TRIPLES)))]
+    >>> [piece.decode().split()[0] for piece in rendered_from_triples(triples, lambda ts: ox.serialize(ts, format=ox.RdfFormat.N_TRIPLES))]
     ['<http://example.org/a>', '<http://example.org/b>']
     """
     triples = list(dict.fromkeys(triples))
@@ -209,15 +173,7 @@ def rendered_from_triples(triples: list, render: Render, *, graph: ox.NamedNode 
         later[_subject_key(s)].append(ox.Triple(s, p, o))
     runs = (((0, subject.value), list(run)) for subject, run in itertools.groupby(plain, key=_SUBJECT))
     merged = heapq.merge(runs, sorted(later.items()), key=_FIRST)
-    batch: list[list] = []
-    waiting = 0
     for _key, parts in itertools.groupby(merged, key=_FIRST):
         statements = [statement for _, some in parts for statement in some]
         statements.sort(key=_statement_key)
-        batch.append(statements)
-        waiting += len(statements)
-        if waiting >= BATCH_TRIPLES:
-            yield from render(batch)
-            batch, waiting = [], 0
-    if batch:
-        yield from render(batch)
+        yield render(statements)
