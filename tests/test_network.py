@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 
 import networkx as nx
 import pytest
@@ -14,6 +15,8 @@ import irgraph
 from irgraph.namespaces import compact
 from irgraph.network import BOOKKEEPING_CLASSES, BOOKKEEPING_RELATIONS, explain_paths, explanation_view, graph_stats
 from irgraph.store import memory_copy
+
+from .conftest import REPO
 
 IR = "https://w3id.org/irgraph/id/"
 IRG = "https://w3id.org/irgraph/ontology#"
@@ -259,3 +262,23 @@ def test_export_no_provenance_applies_to_graphml_only(invoke, tmp_path):
     assert "prov:wasDerivedFrom" not in out.read_text(encoding="utf-8")
     refused = invoke("export", "--format", "turtle", "--no-provenance")
     assert refused.exit_code == 2 and "--no-provenance applies to --format graphml" in refused.output
+
+
+def _as_data(network) -> str:
+    return repr((sorted(network.nodes(data=True)), list(network.edges(keys=True, data=True))))
+
+
+def test_the_projection_read_from_a_store_is_the_one_read_triple_by_triple(tmp_path, plain, network):
+    # on Oxigraph to_networkx reads by index lookups and one scan; on rdflib's store triple by triple
+    assert _as_data(network) == _as_data(irgraph.to_networkx(plain))
+    data = tmp_path / "data"
+    data.mkdir()
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate
+
+    with (data / "synthetic.nt").open("w", encoding="utf-8") as handle:
+        generate(20_000, handle)
+    irgraph.fill_store(tmp_path / "store", [data])
+    persistent = irgraph.load_graph(store=f"oxigraph:{tmp_path / 'store'}")
+    assert _as_data(irgraph.to_networkx(persistent)) == _as_data(irgraph.to_networkx(memory_copy(persistent)))
+    assert graph_stats(persistent).triples == len(memory_copy(persistent))

@@ -21,9 +21,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import irgraph
-from irgraph.export import _compactor, _node_objects, bundled_context, to_jsonld, to_ntriples, to_turtle, write_ntriples
+from irgraph.canonical import canonical_statements
+from irgraph.export import (
+    _compactor,
+    _node_objects,
+    bundled_context,
+    graph_name,
+    to_jsonld,
+    to_nquads,
+    to_ntriples,
+    to_turtle,
+    write_ntriples,
+)
+from irgraph.load import input_files, parse_file
 from irgraph.namespaces import CONTEXT_IRI, prefixes
 from irgraph.store import memory_copy, new_graph, oxigraph_store, sorted_triples
+from irgraph.vocab import file_scoped, triple_key
 
 from .conftest import REPO
 
@@ -62,6 +75,16 @@ def reference_jsonld(graph, context: str = "embed") -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def reference_nquads(paths) -> str:
+    quads = []
+    for index, path in enumerate(paths):
+        name = ox.NamedNode(graph_name(path))
+        quads.extend(ox.Quad(s, p, o, name) for s, p, o in file_scoped(parse_file(path), index))
+    canonical = {ox.Quad(*st) for st in canonical_statements((q.subject, q.predicate, q.object, q.graph_name) for q in quads)}
+    ordered = sorted(canonical, key=lambda q: (getattr(q.graph_name, "value", ""), *triple_key(q)))
+    return (ox.serialize(ordered, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+
+
 def assert_same_as_reference(graph) -> None:
     assert to_ntriples(graph) == reference_ntriples(graph)
     assert to_turtle(graph) == reference_turtle(graph)
@@ -89,6 +112,11 @@ def test_a_persistent_store_exports_what_the_files_give(graph, tmp_path):
     assert to_ntriples(persistent) == to_ntriples(graph)
     assert to_turtle(persistent) == to_turtle(graph)
     assert to_jsonld(persistent) == to_jsonld(graph)
+
+
+def test_nquads_of_the_bundled_files_are_byte_identical():
+    paths = input_files([])
+    assert to_nquads(paths) == reference_nquads(paths)
 
 
 # --- blank nodes of every shape -------------------------------------------------------
@@ -125,6 +153,16 @@ def test_random_graphs_stream_the_same_bytes(triples):
     assert_same_as_reference(graph_of(triples))
 
 
+@pytest.mark.parametrize("shape", SHAPES)
+def test_nquads_label_blank_nodes_as_the_whole_dataset_did(shape, tmp_path):
+    # the shape twice (two files: their blank nodes stay apart), beside a decimal whose digits must stay
+    for name in ("one.nt", "two.nt"):
+        text = (ox.serialize(SHAPES[shape], format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        (tmp_path / name).write_text(text + f'<{EX}s> <{EX}d> "1.00"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n')
+    paths = [tmp_path / "one.nt", tmp_path / "two.nt", tmp_path / "one.nt"]
+    assert to_nquads(paths) == reference_nquads(paths)
+
+
 # --- a generated graph of 100,000 triples, on disk ------------------------------------
 
 
@@ -142,3 +180,7 @@ def test_a_generated_graph_on_disk_streams_exactly_its_triples(tmp_path):
     dumped = oxigraph_store(persistent).dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     # no blank nodes in the generated data, so the same graph is the same set of lines
     assert sorted(streamed.splitlines()) == sorted(dumped.splitlines())
+    files = input_files([data])
+    nquads = to_nquads(files)
+    assert nquads == reference_nquads(files)
+    assert sum(1 for _ in ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)) == sum(len(set(parse_file(f))) for f in files)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from irgraph.errors import UsageError
-from irgraph.namespaces import IR
+from irgraph.namespaces import IR, compact, prefixes
 from irgraph.terms import resolve
 
 
@@ -38,3 +40,21 @@ def test_ambiguous_name_lists_the_candidates(graph):
 def test_empty_name_is_refused(graph):
     with pytest.raises(UsageError, match="empty term"):
         resolve(graph, "  ")
+
+
+def _compact_by_scanning(iri: str) -> str:
+    """``compact`` as it was written first: every prefix tried, the longest namespace wins."""
+    best, best_prefix = "", ""
+    for prefix, namespace in prefixes().items():
+        if iri.startswith(namespace) and len(namespace) > len(best):
+            best, best_prefix = namespace, prefix
+    local = iri[len(best):]
+    if best and local and all(ch.isalnum() or ch in "-_." for ch in local) and not local.endswith("."):
+        return f"{best_prefix}:{local}"
+    return iri
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from([*prefixes().values(), "", "http://example.org/"]), st.text(max_size=8))
+def test_compact_names_as_a_scan_of_every_prefix_does(namespace, local):
+    assert compact(namespace + local) == _compact_by_scanning(namespace + local)

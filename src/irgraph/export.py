@@ -36,22 +36,19 @@ from importlib.resources import files
 from pathlib import Path
 from typing import BinaryIO
 
-import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
 from . import formats
-from .canonical import canonical_statements
 from .defaults import CONTEXT_MODES, FRAMES
 from .errors import UsageError
 from .formats import Format
 from .load import LoadedGraph, input_files, load_data, parse_file
 from .namespaces import CONTEXT_IRI, bundled_context, compact, expand, prefixes
-from .network import to_networkx
-from .ordered import rendered_by_subject
+from .ordered import rendered_by_subject, rendered_from_triples
 from .resources import data_dir, ontology_file
 from .store import DEFAULT_STORE, ox_triples, oxigraph_store, parse_store, sorted_triples
-from .vocab import IRG, RDF_TYPE, XSD, file_scoped, labels_from, triple_key
+from .vocab import IRG, RDF_TYPE, XSD, file_scoped, labels_from
 from .writes import checked_output_folder, cleanup_on_signals, remove_leftovers, replace_folder, staging_folder, write_file
 
 _XSD = str(XSD)
@@ -261,18 +258,35 @@ def to_nquads(paths: Iterable[str | Path]) -> str:
     >>> text.splitlines()[0].endswith("<https://w3id.org/irgraph/graph/data/organizations.ttl> .")
     True
     """
-    quads: list[ox.Quad] = []
+    buffer = io.BytesIO()
+    write_nquads(paths, buffer)
+    return buffer.getvalue().decode("utf-8")
+
+
+def write_nquads(paths: Iterable[str | Path], out: BinaryIO) -> None:
+    """Write :func:`to_nquads` of ``paths`` to the binary file ``out``, one graph at a time.
+
+    The graphs are written in the order of their names, each as N-Triples
+    are, subject by subject (:func:`irgraph.ordered.rendered_from_triples`),
+    with the graph's name written into each line (N-Triples escape every
+    line break in a literal, so each line ends in the one `` .\n``).
+    Memory is one file's triples, not every file's.
+
+    >>> buffer = io.BytesIO()
+    >>> write_nquads([data_dir() / "organizations.ttl"], buffer)
+    >>> buffer.getvalue().decode() == to_nquads([data_dir() / "organizations.ttl"])
+    True
+    """
+    files: dict[str, list[tuple[int, Path]]] = defaultdict(list)
     for index, path in enumerate(Path(p) for p in paths):
-        name = ox.NamedNode(graph_name(path))
-        quads.extend(ox.Quad(s, p, o, name) for s, p, o in file_scoped(parse_file(path), index))
-    return _nquads(quads)
-
-
-def _nquads(quads: list[ox.Quad]) -> str:
-    """Quads as sorted N-Quads, blank nodes canonicalised, each quad once."""
-    canonical = {ox.Quad(*statement) for statement in canonical_statements((q.subject, q.predicate, q.object, q.graph_name) for q in quads)}
-    ordered = sorted(canonical, key=lambda q: (getattr(q.graph_name, "value", ""), *triple_key(q)))
-    return _text(ox.serialize(ordered, format=ox.RdfFormat.N_QUADS))
+        files[graph_name(path)].append((index, path))
+    for name in sorted(files):
+        triples = [ox.Triple(s, p, o) for index, path in files[name] for s, p, o in file_scoped(parse_file(path), index)]
+        node = ox.NamedNode(name)
+        end = f" {node} .\n".encode()
+        for piece in rendered_from_triples(triples, _ntriples_piece, graph=node):
+            out.write(piece.replace(b" .\n", end))
+        del triples
 
 
 @dataclass(frozen=True)
@@ -434,6 +448,7 @@ def to_jsonld(graph: Graph, *, context: str = "embed", frame: str | None = None)
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False).encode  # the C encoder (json.dumps with indent is pure Python)
+_string = json.encoder.encode_basestring  # what that encoder writes for a str, without its checks first
 
 
 def _indented(value, margin: str) -> str:
@@ -446,17 +461,21 @@ def _indented(value, margin: str) -> str:
     >>> _indented(value, "") == json.dumps(value, indent=2, ensure_ascii=False)
     True
     """
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is str:  # the usual value, first
+        return _string(value)
+    if kind is dict:
         if not value:
             return "{}"
         inner = margin + "  "
-        items = (f"{inner}{_dumps(key)}: {_indented(item, inner)}" for key, item in value.items())
+        items = [inner + _string(key) + ": " + (_string(item) if type(item) is str else _indented(item, inner))
+                 for key, item in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + margin + "}"
-    if isinstance(value, list):
+    if kind is list:
         if not value:
             return "[]"
         inner = margin + "  "
-        return "[\n" + ",\n".join(inner + _indented(item, inner) for item in value) + "\n" + margin + "]"
+        return "[\n" + ",\n".join([inner + _indented(item, inner) for item in value]) + "\n" + margin + "]"
     return _dumps(value)
 
 
@@ -620,6 +639,10 @@ def to_graphml(graph: Graph, *, provenance: bool = True) -> str:
     >>> '<node id="ir:dermavir">' in text and "therapeutic vaccination" in text
     True
     """
+    import networkx as nx  # only GraphML needs networkx (about 0.2 s and 13 MB to import)
+
+    from .network import to_networkx
+
     network = to_networkx(graph, provenance=provenance)
     labels = {node: data["label"] for node, data in network.nodes(data=True)}
     class_labels = labels_from(ox_triples(graph))
@@ -679,16 +702,21 @@ def export_format(fmt: str, context: str = "embed", frame: str | None = None, *,
     return entry
 
 
+def _paths_of(entry: Format, loaded: LoadedGraph) -> list[Path]:
+    """The input files of ``loaded``, for a format that reads files (N-Quads)."""
+    if not loaded.paths:
+        raise UsageError(
+            f"--format {entry.name} names one graph per input file, and the store {loaded.store} does not record "
+            "which file each triple came from; export it with --format nt or turtle, "
+            "or export N-Quads from the files themselves (leave out --store)"
+        )
+    return list(loaded.paths)
+
+
 def _write(entry: Format, loaded: LoadedGraph, given: dict):
     """What ``entry``'s writer makes of ``loaded``, with the options it takes."""
     if entry.reads == "files":
-        if not loaded.paths:
-            raise UsageError(
-                f"--format {entry.name} names one graph per input file, and the store {loaded.store} does not record "
-                "which file each triple came from; export it with --format nt or turtle, "
-                "or export N-Quads from the files themselves (leave out --store)"
-            )
-        return entry.write(loaded.paths)
+        return entry.write(_paths_of(entry, loaded))
     return entry.write(loaded.graph, **{name: given[name] for name in entry.options})
 
 
@@ -735,7 +763,7 @@ def export_to(loaded: LoadedGraph, out: BinaryIO, fmt: str = "jsonld", *, contex
         raise UsageError(f"--format {fmt} writes a folder ({', '.join(entry.files)}): give -o FOLDER "
                          "(in Python: irgraph.export.export_files)")
     if entry.reads == "files":
-        out.write(export_loaded(loaded, fmt).encode("utf-8"))
+        entry.write_to(_paths_of(entry, loaded), out)
         return
     entry.write_to(loaded.graph, out, **{name: {"context": context, "frame": frame, "provenance": provenance}[name]
                                          for name in entry.options})

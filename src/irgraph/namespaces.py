@@ -7,6 +7,7 @@ terms the ontology declares, is re-exported here).
 from __future__ import annotations
 
 import json
+import re
 from functools import cache, lru_cache
 
 import pyoxigraph as ox
@@ -80,16 +81,29 @@ def compact(iri: str) -> str:
     >>> compact("https://w3id.org/irgraph/id/il-2")
     'ir:il-2'
     """
-    best = ""
-    best_prefix = ""
-    for prefix, namespace in prefixes().items():
-        if iri.startswith(namespace) and len(namespace) > len(best):
-            best, best_prefix = namespace, prefix
-    if best:
+    namespace, by_namespace = _namespaces()
+    found = namespace.match(iri)
+    if found:
+        best = found.group()
         local = iri[len(best):]
-        if local and all(ch.isalnum() or ch in "-_." for ch in local) and not local.endswith("."):
-            return f"{best_prefix}:{local}"
+        if _LOCAL_NAME.fullmatch(local) and not local.endswith("."):
+            return f"{by_namespace[best]}:{local}"
     return iri
+
+
+#: a local name ``compact`` writes after a prefix: letters and digits (``str.isalnum``, as ``\w``), ``-``, ``_``, ``.``
+_LOCAL_NAME = re.compile(r"[\w.-]+")
+
+
+@cache
+def _namespaces() -> tuple[re.Pattern, dict[str, str]]:
+    """A pattern that matches the longest namespace an IRI starts with, and each namespace's prefix
+    (the first listed, when two prefixes share a namespace): it runs once per IRI in the exports."""
+    by_namespace: dict[str, str] = {}
+    for prefix, namespace in prefixes().items():
+        by_namespace.setdefault(namespace, prefix)
+    longest_first = sorted(by_namespace, key=len, reverse=True)  # alternatives are tried in order
+    return re.compile("|".join(map(re.escape, longest_first))), by_namespace
 
 
 def expand(name: str) -> str:

@@ -30,6 +30,7 @@ nodes), and sorted in with their canonical labels.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import operator
 import os
@@ -46,6 +47,7 @@ from .vocab import RDF_TYPE
 Render = Callable[[list], bytes]
 _DEFAULT = ox.DefaultGraph()
 _LITERAL, _IRI, _BLANK = ox.Literal, ox.NamedNode, ox.BlankNode
+_SUBJECT, _SUBJECT_VALUE, _FIRST = operator.attrgetter("subject"), operator.attrgetter("subject.value"), operator.itemgetter(0)
 
 
 def _statement_key(statement) -> tuple:
@@ -144,3 +146,34 @@ def rendered_by_subject(store: ox.Store, render: Render) -> Iterator[bytes]:
         for key, statements in later.items():
             spool.put(key, statements)
         yield from spool.pieces()
+
+
+def rendered_from_triples(triples: list, render: Render, *, graph: ox.NamedNode | None = None) -> Iterator[bytes]:
+    """What :func:`rendered_by_subject` gives for a store of ``triples`` (each once), without the store.
+
+    For triples parsed from a file (N-Quads are written file by file): an
+    Oxigraph store would write ``"1.00"^^xsd:decimal`` as ``"1"``, while
+    the file's triples keep their lexical forms. ``graph`` names the graph
+    they will be written in: blank-node labels depend on it, as
+    :func:`irgraph.canonical.canonical_statements` labels a statement of
+    that graph. Sorting the subjects is one C sort by IRI; the pieces are
+    rendered and given out in order, so the rendered text is never whole.
+
+    >>> ex = "http://example.org/"
+    >>> triples = [ox.Triple(ox.NamedNode(ex + s), ox.NamedNode(ex + "p"), ox.Literal("1.00", datatype=ox.NamedNode(ex + "d"))) for s in "ba"]
+    >>> [piece.decode().split()[0] for piece in rendered_from_triples(triples, lambda ts: ox.serialize(ts, format=ox.RdfFormat.N_TRIPLES))]
+    ['<http://example.org/a>', '<http://example.org/b>']
+    """
+    triples = list(dict.fromkeys(triples))
+    touching = [t for t in triples if type(t.subject) is _BLANK or type(t.object) is _BLANK]
+    plain = [t for t in triples if not (type(t.subject) is _BLANK or type(t.object) is _BLANK)] if touching else triples
+    plain.sort(key=_SUBJECT_VALUE)
+    later: dict[tuple, list] = defaultdict(list)
+    for s, p, o, _ in canonical_statements((t.subject, t.predicate, t.object, graph) for t in touching):
+        later[_subject_key(s)].append(ox.Triple(s, p, o))
+    runs = (((0, subject.value), list(run)) for subject, run in itertools.groupby(plain, key=_SUBJECT))
+    merged = heapq.merge(runs, sorted(later.items()), key=_FIRST)
+    for _key, parts in itertools.groupby(merged, key=_FIRST):
+        statements = [statement for _, some in parts for statement in some]
+        statements.sort(key=_statement_key)
+        yield render(statements)
