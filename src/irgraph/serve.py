@@ -173,7 +173,7 @@ def service_description(endpoint: str) -> Graph:
 #: writes into the page, the fixed rules of its table's column resizer, is allowed by its hash (the
 #: browser tests fail on any refused style or script, so a refreshed bundle that changes it is caught).
 #: The tooltip of YASQE's syntax-error marker underlines the expected tokens with a style attribute:
-#: refused, so they show without the underline. Entity pages run no script at all.
+#: refused, so they show without the underline. Entity pages, the index and the ontology run no script at all.
 YASGUI_STYLE_HASH = "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='"
 CSP_EDITOR = (f"default-src 'none'; script-src 'self'; style-src 'self' {YASGUI_STYLE_HASH}; img-src 'self' data:; "
               "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
