@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -282,7 +283,7 @@ class _Linker:
     """Turns IRIs (full or compact) into links to pages that exist (an entity's page, an ontology term's
     section); others stay text."""
 
-    def __init__(self, known: set[str], nav: Navigation, terms: set[str] | frozenset[str] = frozenset()) -> None:
+    def __init__(self, known: set[str], nav: Navigation, terms: Container[str] = frozenset()) -> None:
         self.known = known
         self.nav = nav
         self.terms = terms
@@ -353,7 +354,7 @@ def entity_page(graph: Graph, iri: str, nav: Navigation, *, known: set[str] | No
     known = set(entity_iris(graph)) if known is None else known
     if iri not in known:
         raise UsageError(f"no entity {iri!r} in the graph")
-    link = _Linker(known, nav, _term_set(graph))
+    link = _Linker(known, nav, _TermsOf(graph))
     described = describe_entity(graph, iri, timeout=timeout)
     page = _Page(iri=iri, label=described.label, synonyms=described.synonyms, definition=described.definition,
                  ledger=described.ledger, sources=described.sources)
@@ -404,6 +405,17 @@ def ontology_terms(graph: Graph) -> list[str]:
 
 def _term_set(graph: Graph) -> frozenset[str]:
     return frozenset(ontology_terms(graph))
+
+
+class _TermsOf:
+    """The ontology terms of ``graph`` as a container, by one lookup per IRI asked about (an entity's page
+    links a few terms; listing them all would scan every subject of the graph for each page)."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def __contains__(self, iri: object) -> bool:
+        return isinstance(iri, str) and term_anchor(iri) is not None and (URIRef(iri), None, None) in self.graph
 
 
 def ontology_graph(graph: Graph) -> Graph:
