@@ -167,7 +167,7 @@ def test_list_shows_every_query(invoke):
 def test_both_engines_give_the_same_answers(graph, name):
     memory = irgraph.load_graph(store="memory")
     saved = catalog()[name]
-    samples = {"intervention": "IL-2", "entity": "thymus", "node": "DermaVir"}
+    samples = {"intervention": "IL-2", "entity": "thymus", "node": "DermaVir", "term": "irg:Intervention"}
     params = {p: samples[p] for p, _ in saved.params}
     fast = query(graph, name, params)
     reference = query(memory, name, params)

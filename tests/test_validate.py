@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import irgraph
 
 from .conftest import FIXTURES
@@ -39,6 +41,25 @@ def test_undeclared_term_is_reported_with_a_suggestion(data_dir):
     assert "irg:hasApproach" in typos[0].hint
     assert len(typos[0].files) == 1 and typos[0].files[0].endswith("my-data/typo.ttl")
     assert not report.conforms
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+def test_undeclared_terms_in_every_position_name_each_subject(data_dir, store):
+    folder = data_dir(
+        "typos.ttl",
+        'ir:x a irg:Intervntion ; rdfs:label "x" .\n'
+        'ir:y irg:hasAproach ir:approach-cytokine-therapy .\n'
+        'ir:z irg:hasAproach ir:approach-cytokine-therapy .\n'
+        'irg:madeUp rdfs:label "made up" .\n'
+        'ir:w irg:targets ir:nowhere-1 , ir:nowhere-2 .\n',
+    )
+    report = irgraph.validate_graph(irgraph.load_data([folder], store=store))
+    typos = sorted((p.value, p.focus) for p in report.problems if p.kind == "undeclared-term")
+    assert typos == [("irg:Intervntion", str(irgraph.expand("ir:x"))),
+                     ("irg:hasAproach", str(irgraph.expand("ir:y"))), ("irg:hasAproach", str(irgraph.expand("ir:z"))),
+                     ("irg:madeUp", str(irgraph.expand("irg:madeUp")))]
+    dangling = sorted((p.value, p.focus) for p in report.problems if p.kind == "undefined-node")
+    assert dangling == [("ir:nowhere-1", str(irgraph.expand("ir:w"))), ("ir:nowhere-2", str(irgraph.expand("ir:w")))]
 
 
 def test_undefined_individual_is_reported(data_dir):

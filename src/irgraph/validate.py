@@ -156,39 +156,40 @@ def _per_subject(loaded: LoadedGraph, term, subjects, kind: str, message: str, v
     ]
 
 
-def vocabulary_problems(loaded: LoadedGraph) -> list[Problem]:
-    """Undeclared ``irg:`` terms and ``ir:`` nodes that are pointed at but never defined."""
+def vocabulary_problems(loaded: LoadedGraph, *, timeout: float | None = None) -> list[Problem]:
+    """Undeclared ``irg:`` terms and ``ir:`` nodes that are pointed at but never defined.
+
+    Asked of the engine (``vocabulary-*.rq``): the distinct IRIs of the graph,
+    and those pointed at with no ``rdf:type``; only a term at fault is looked
+    up again, for the subjects that use it.
+    """
     declared = declared_terms()
     graph = loaded.graph
+
+    def column(name: str, params: dict | None = None, variable: str = "subject") -> list:
+        rows = run_saved_query(graph, name, params, timeout=timeout, limits=WHOLE_ANSWER).rows
+        return [row[variable] for row in rows if variable in row]
+
     problems: list[Problem] = []
-    used_irg: dict[URIRef, set] = {}
-    pointed_ir: dict[URIRef, set] = {}
-    for s, p, o in graph:
-        for term in (s, p, o):
-            if isinstance(term, URIRef) and str(term).startswith(IRG_URI):
-                used_irg.setdefault(term, set()).add(s)
-        if isinstance(o, URIRef) and str(o).startswith(IR_URI):
-            pointed_ir.setdefault(o, set()).add(s)
-    for term, subjects in sorted(used_irg.items()):
+    undeclared = sorted(term for term in column("vocabulary-terms", variable="term")
+                        if isinstance(term, URIRef) and str(term).startswith(IRG_URI) and str(term)[len(IRG_URI):] not in declared)
+    for term in undeclared:
         local = str(term)[len(IRG_URI):]
-        if local in declared:
-            continue
         close = difflib.get_close_matches(local, declared, n=3)
         hint = (f"did you mean {', '.join('irg:' + c for c in close)}?" if close else
                 "use a term from ontology/irgraph.ttl, or declare the new term there")
-        problems += _per_subject(loaded, term, subjects, "undeclared-term", f"irg:{local} is not declared in the ontology",
-                                 f"irg:{local}", hint)
-    defined = {s for s in graph.subjects(RDF.type, None)}
-    ir_nodes = sorted((s for s in defined if str(s).startswith(IR_URI)), key=str)
-    for node, subjects in sorted(pointed_ir.items()):
-        if node in defined:
-            continue
-        close = difflib.get_close_matches(str(node), [str(n) for n in ir_nodes], n=3)
-        hint = (f"did you mean {', '.join(compact(c) for c in close)}?" if close else
-                "define the node with an rdf:type and an rdfs:label, or fix the name")
-        problems += _per_subject(loaded, node, subjects, "undefined-node",
-                                 f"{compact(str(node))} is pointed at but never defined (it has no rdf:type)",
-                                 compact(str(node)), hint)
+        problems += _per_subject(loaded, term, column("vocabulary-term-users", {"term": term}), "undeclared-term",
+                                 f"irg:{local} is not declared in the ontology", f"irg:{local}", hint)
+    undefined = sorted(node for node in column("vocabulary-untyped-objects", variable="node") if str(node).startswith(IR_URI))
+    if undefined:
+        ir_nodes = sorted(str(s) for s in set(graph.subjects(RDF.type, None)) if str(s).startswith(IR_URI))
+        for node in undefined:
+            close = difflib.get_close_matches(str(node), ir_nodes, n=3)
+            hint = (f"did you mean {', '.join(compact(c) for c in close)}?" if close else
+                    "define the node with an rdf:type and an rdfs:label, or fix the name")
+            problems += _per_subject(loaded, node, column("vocabulary-pointing-subjects", {"node": node}), "undefined-node",
+                                     f"{compact(str(node))} is pointed at but never defined (it has no rdf:type)",
+                                     compact(str(node)), hint)
     return problems
 
 
@@ -262,7 +263,7 @@ def validate_graph(loaded: LoadedGraph | Graph, *, timeout: float | None = None)
     with quiet_ill_typed_literals():
         shacl = shacl_problems(loaded)
         report.extend(shacl)
-        report.extend(vocabulary_problems(loaded))
+        report.extend(vocabulary_problems(loaded, timeout=timeout))
         # a value SHACL already found wrong needs no second message
         shacl_values = {(p.focus, p.path, p.value) for p in shacl if p.severity == ERROR}
         report.extend(p for p in literal_problems(loaded, timeout=timeout) if (p.focus, p.path, p.value) not in shacl_values)
