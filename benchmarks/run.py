@@ -53,6 +53,7 @@ from generate import generate, parse_size  # noqa: E402
 from irgraph.catalog import catalog  # noqa: E402
 from irgraph.errors import IrgraphError  # noqa: E402
 from irgraph.load import input_files  # noqa: E402
+from irgraph.network import BETWEENNESS_SAMPLES  # noqa: E402
 from irgraph.processes import ChildTimeout, in_child  # noqa: E402
 from irgraph.resources import shapes_file  # noqa: E402
 
@@ -309,16 +310,35 @@ LIMIT_SCRIPTS = {
         "    store.bulk_load(path=path, format=ox.RdfFormat.from_extension(path.rsplit('.', 1)[1]), to_graph=ox.DefaultGraph())\n"
         "print(pyshacl_turbo.validate(store, shacl_graph=sys.argv[1], inference='none', allow_warnings=True, advanced=True)[0])\n"
     ),
-    "counts": (  # what `irgraph stats` counts: instances per class, triples per property
-        "import sys, pyoxigraph as ox\n"
+    "counts": (  # what `irgraph stats` does: instances per class, triples per property, sampled betweenness
+        "import sys, pyoxigraph as ox, networkx as nx\n"
         "store = ox.Store.read_only(sys.argv[1])\n"
         "for text in ('SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c', 'SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p'):\n"
         "    print(len(list(store.query(text))))\n"
+        "kind = ox.NamedNode('http://www.w3.org/1999/02/22-rdf-syntax-ns#type')\n"
+        "view = nx.Graph((q.subject.value, q.object.value) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())\n"
+        "                if not isinstance(q.object, ox.Literal) and q.predicate != kind and q.subject != q.object)\n"
+        "print(len(nx.betweenness_centrality(view, k=min(int(sys.argv[2]), len(view)), normalized=True, seed=0)))\n"
+    ),
+    "networkx": (  # what to_networkx does: every link an edge keyed by its property, every literal a node attribute
+        "import sys, pyoxigraph as ox, networkx as nx\n"
+        "network, attributes = nx.MultiDiGraph(), {}\n"
+        "for q in ox.Store.read_only(sys.argv[1]).quads_for_pattern(None, None, None, ox.DefaultGraph()):\n"
+        "    if isinstance(q.object, ox.Literal): attributes.setdefault(q.subject.value, {})[q.predicate.value] = q.object.value\n"
+        "    else: network.add_edge(q.subject.value, q.object.value, key=q.predicate.value)\n"
+        "network.add_nodes_from(attributes.items())\n"
+        "print(network.number_of_edges())\n"
     ),
 }
 
-#: the entities the whole-command rows are about: in every generated graph, with a small neighbourhood
-FOCUS, OTHER_END = "ir:syn-intervention-0", "ir:il-2"
+#: the library call the ``to_networkx`` row measures, in a fresh process like the commands
+TO_NETWORKX = ("import sys, irgraph\n"
+               "print(irgraph.to_networkx(irgraph.load_graph(store='oxigraph:' + sys.argv[1])).number_of_edges())\n")
+
+#: the entities the whole-command rows are about, in every generated graph: an intervention, whose two-link
+#: neighbourhood grows with the graph (every intervention of its approach), a study, whose does not, and the
+#: other end of a path
+FOCUS, SMALL_FOCUS, OTHER_END = "ir:syn-intervention-0", "ir:syn-study-0-1", "ir:il-2"
 QUERY_3HOP = HERE / "queries" / "3hop.rq"
 
 
@@ -328,15 +348,16 @@ QUERY_3HOP = HERE / "queries" / "3hop.rq"
 GNU_TIME = Path("/usr/bin/time").exists()
 
 
-def run_process(argv: list[str], timeout: float, ok: tuple[int, ...] = (0,)) -> dict:
+def run_process(argv: list[str], timeout: float, ok: tuple[int, ...] = (0,), *, said: bool = False) -> dict:
     """Run ``argv`` in a fresh process (its own session); wall time and the peak RSS of that process,
-    or ``{"status": "cap"}`` when it is stopped at ``timeout`` seconds (with every process it started)."""
+    or ``{"status": "cap"}`` when it is stopped at ``timeout`` seconds (with every process it started).
+    With ``said``, what it printed goes into a file (else nowhere) and its end is in ``"said"``."""
     with tempfile.TemporaryDirectory() as scratch:
-        errors_path, rss_path = Path(scratch) / "stderr", Path(scratch) / "rss"
+        errors_path, rss_path, said_path = Path(scratch) / "stderr", Path(scratch) / "rss", Path(scratch) / "stdout"
         command = ["/usr/bin/time", "-f", "%M", "-o", str(rss_path), *argv] if GNU_TIME else argv
-        with errors_path.open("wb") as errors:
+        with errors_path.open("wb") as errors, (said_path.open("wb") if said else open(os.devnull, "wb")) as printed:
             started = time.perf_counter()
-            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
+            process = subprocess.Popen(command, stdout=printed, stderr=errors, start_new_session=True)
             while True:
                 pid, status, usage = os.wait4(process.pid, os.WNOHANG)
                 if pid:
@@ -355,7 +376,8 @@ def run_process(argv: list[str], timeout: float, ok: tuple[int, ...] = (0,)) -> 
             peak_kb = float(rss_path.read_text().split()[-1])
         except (OSError, ValueError, IndexError):
             peak_kb = usage.ru_maxrss  # an upper bound: it counts the pages forked from this process
-    return {"status": "ok", "seconds": wall, "peak_rss_mb": peak_kb / 1024}
+        printed_text = said_path.read_bytes().decode("utf-8", "replace")[-500:] if said else ""
+    return {"status": "ok", "seconds": wall, "peak_rss_mb": peak_kb / 1024, "said": printed_text}
 
 
 def _limit(name: str, *args: str) -> list[str]:
@@ -366,7 +388,11 @@ def _irgraph(*args: str) -> list[str]:
     return [sys.executable, "-m", "irgraph", *args]
 
 
-def command_rows(path: Path, data: Path, files: list[str], folder: Path, cap: float) -> list[dict]:
+#: rows whose work takes long at a million triples: stopped at ``--long-cap``, not ``--cap``, so that their figure shows
+LONG_ROWS = ("`irgraph load`", "`irgraph stats`", "`to_networkx`", "`irgraph validate")
+
+
+def command_rows(path: Path, data: Path, files: list[str], folder: Path, cap: float, long_cap: float) -> list[dict]:
     """Each whole command on the persistent store at ``path`` beside the bare script doing the same work."""
     store = f"oxigraph:{path}"
     focus, other = (str(irgraph.expand(name)) for name in (FOCUS, OTHER_END))
@@ -390,21 +416,36 @@ def command_rows(path: Path, data: Path, files: list[str], folder: Path, cap: fl
          _limit("query", str(path), str(QUERY_3HOP)), "open, query, write JSON"),
         (f"`irgraph viz --focus {FOCUS} --depth 2`", _irgraph("viz", "--focus", FOCUS, "--depth", "2", "--store", store, "-o", str(out / "a.html")),
          _limit("neighbourhood", str(path), focus, "2"), "the triples within two links"),
+        (f"`irgraph viz --focus {SMALL_FOCUS} --depth 2`",
+         _irgraph("viz", "--focus", SMALL_FOCUS, "--depth", "2", "--store", store, "-o", str(out / "b.html")),
+         _limit("neighbourhood", str(path), str(irgraph.expand(SMALL_FOCUS)), "2"), "the triples within two links"),
         (f"`irgraph describe {FOCUS}`", _irgraph("describe", FOCUS, "--store", store),
          _limit("neighbourhood", str(path), focus, "1"), "the triples within one link"),
         (f"`irgraph path {FOCUS} {OTHER_END}`", _irgraph("path", FOCUS, OTHER_END, "--store", store),
          _limit("path", str(path), focus, other), "breadth-first search by lookups"),
-        ("`irgraph stats`", _irgraph("stats", "--store", store), _limit("counts", str(path)), "the two counting queries"),
+        ("`irgraph stats`", _irgraph("stats", "--store", store), _limit("counts", str(path), str(BETWEENNESS_SAMPLES)),
+         f"the two counting queries, betweenness from {BETWEENNESS_SAMPLES} sources on the links"),
+        ("`to_networkx` (the library, from the persistent store)", [sys.executable, "-c", TO_NETWORKX, str(path)],
+         _limit("networkx", str(path)), "one scan into a networkx MultiDiGraph"),
         ("`irgraph validate --data`", _irgraph("validate", "--data", str(data)),
          _limit("shacl", str(shapes_file()), *files), "bulk load, pyshacl-turbo"),
+        ("imports: `irgraph.store` (rdflib, oxrdflib)", [sys.executable, "-c", "import irgraph.store"],
+         _limit("import"), "`import pyoxigraph`"),
+        ("imports: `irgraph.network` (and networkx)", [sys.executable, "-c", "import irgraph.network"],
+         _limit("import"), "`import pyoxigraph`"),
     ]
     if catalog_file:
         rows.insert(7, ("`irgraph query --name summary-counts`", _irgraph("query", "--name", "summary-counts", "--format", "json", "--store", store),
                         _limit("query", str(path), catalog_file), "open, query, write JSON"))
     results = []
     for label, command, limit, limit_label in rows:
-        measured = {"label": label, "limit_label": limit_label,
-                    "irgraph": run_process(command, cap, ok=(0, 1)), "limit": run_process(limit, cap)}
+        row_cap = long_cap if label.startswith(LONG_ROWS) else cap
+        measured = {"label": label, "limit_label": limit_label, "cap": row_cap,
+                    "irgraph": run_process(command, row_cap, ok=(0, 1), said=label.startswith("`irgraph viz")),
+                    "limit": run_process(limit, row_cap)}
+        page = re.search(r"([\d,]+) nodes", measured["irgraph"].get("said", ""))
+        if page:
+            measured["label"] = f"{label} ({page.group(1)}-node page)"
         for leftover in ("load-irgraph", "load-limit"):
             shutil.rmtree(folder / leftover, ignore_errors=True)
         for written in out.iterdir():
@@ -497,7 +538,7 @@ def benchmark_size(size: int, folder: Path, args, queries: dict) -> dict:
     # two passes over the catalog in this one (irgraph's query path, then the bare engine), each query capped
     on_disk = in_subprocess("persistent_queries", dict(job, path=str(path)), overall + args.cap * len(queries))
     print(f"size {size:,}: whole commands …", file=sys.stderr, flush=True)
-    commands = command_rows(path, data, [str(f) for f in input_files([data])], folder, args.cap)
+    commands = command_rows(path, data, [str(f) for f in input_files([data])], folder, args.cap, args.long_cap)
     shutil.rmtree(path, ignore_errors=True)
     shutil.rmtree(data, ignore_errors=True)
     return {"size": size, "generated_triples": generated, "stores": stores,
@@ -584,6 +625,7 @@ COMMAND_TARGETS = {
     "`irgraph describe": ("seconds", 1.0),
     "`irgraph path": ("seconds", 1.0),
     "`irgraph stats`": ("seconds", 10.0),
+    "`to_networkx`": ("seconds", 5.0),
     "`irgraph validate": ("seconds", 20.0),
 }
 #: and of peak memory, irgraph ÷ the bare script
@@ -665,7 +707,8 @@ def _command_lines(size_result: dict, cap: float, judged: bool) -> list[str]:
             rss_bound = _target_of(label, COMMAND_RSS_TARGETS)
             if rss_bound:
                 verdict += f"; memory ≤ {rss_bound:g}×: {_check(rss_ratio, rss_bound, True, judged)}"
-        lines.append(f"| {label} | {_run_cell(mine, cap)} | {row['limit_label']}: {_run_cell(row['limit'], cap)} | {ratio} | {versus} | {verdict} |")
+        row_cap = row.get("cap", cap)
+        lines.append(f"| {label} | {_run_cell(mine, row_cap)} | {row['limit_label']}: {_run_cell(row['limit'], row_cap)} | {ratio} | {versus} | {verdict} |")
     return [*lines, ""]
 
 
@@ -709,7 +752,7 @@ def headline(results: dict) -> list[str]:
         mine = row["irgraph"]
         versus = f"{'≥ ' if bound else ''}{rdflib_s / max(mine['seconds'], 1e-6):.1f}×" if rdflib_s is not None and mine.get("status") == "ok" else "–"
         ratio = f"{time_ratio:.2f}×, {rss_ratio:.2f}×" if time_ratio is not None else "–"
-        lines.append(f"| {row['label']} | {_run_cell(mine, cap)} | {ratio} | {versus} |")
+        lines.append(f"| {row['label']} | {_run_cell(mine, row.get('cap', cap))} | {ratio} | {versus} |")
     return [*lines, ""]
 
 
@@ -725,7 +768,8 @@ def markdown(results: dict) -> str:
         + ".",
         "",
         f"Ratios are rdflib memory's time ÷ the default store's (higher is better). Every measured step is stopped at "
-        f"{cap:g} s (\"> {cap:g} s\"); a ratio against a stopped baseline is a lower bound (≥). Command: "
+        f"{cap:g} s (\"> {cap:g} s\"; the whole load, stats, to_networkx and validate at {results.get('long_cap', cap):g} s); "
+        f"a ratio against a stopped baseline is a lower bound (≥). Command: "
         f"`python benchmarks/run.py --sizes {results['sizes_arg']}`.",
         "",
         *headline(results),
@@ -808,6 +852,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10k,100k,1m", help="comma-separated sizes in triples, e.g. 10k,100k,1m")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="folder for latest.md and latest.json")
     parser.add_argument("--cap", type=float, default=30.0, help="seconds after which a measured step is stopped")
+    parser.add_argument("--long-cap", type=float, default=180.0,
+                        help="the same for the whole commands that take long (load, stats, to_networkx, validate)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each query (the median is reported)")
     parser.add_argument("--build-runs", type=int, default=3, help="runs of irgraph build")
     parser.add_argument("--explorer-nodes", default="500,5000", help="node counts for the explorer's time to interactive")
@@ -832,6 +878,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": time.strftime("%Y-%m-%d"),
         "machine": machine(),
         "cap": args.cap,
+        "long_cap": args.long_cap,
         "repeat": args.repeat,
         "sizes_arg": args.sizes,
         "targets": TARGETS,
