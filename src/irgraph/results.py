@@ -13,6 +13,7 @@ result writers it names.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _json_string  # what json.dumps(..., ensure_ascii=False) writes a string with
 
 from rdflib import BNode, Literal
 
@@ -138,15 +139,16 @@ def _w3c(result: QueryResult, fmt: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def _json_term(term) -> dict[str, str]:
+def _json_term(term) -> str:
+    """One term as SPARQL JSON, written out (``json.dumps`` of the same dict, at a fraction of its cost)."""
+    value = _json_string(str(term))
     if isinstance(term, Literal):
-        written = {"type": "literal", "value": str(term)}
         if term.language:
-            written["xml:lang"] = term.language
-        elif term.datatype is not None:
-            written["datatype"] = str(term.datatype)
-        return written
-    return {"type": "bnode" if isinstance(term, BNode) else "uri", "value": str(term)}
+            return f'{{"type": "literal", "value": {value}, "xml:lang": {_json_string(term.language)}}}'
+        if term.datatype is not None:
+            return f'{{"type": "literal", "value": {value}, "datatype": {_json_string(str(term.datatype))}}}'
+        return f'{{"type": "literal", "value": {value}}}'
+    return f'{{"type": "{"bnode" if isinstance(term, BNode) else "uri"}", "value": {value}}}'
 
 
 def to_sparql_json(result: QueryResult) -> str:
@@ -168,7 +170,7 @@ def to_sparql_json(result: QueryResult) -> str:
     def term(value) -> str:
         text = encoded.get(value)
         if text is None:
-            text = encoded[value] = json.dumps(_json_term(value), ensure_ascii=False)
+            text = encoded[value] = _json_term(value)
         return text
 
     names = {variable: json.dumps(variable, ensure_ascii=False) for variable in result.variables}
