@@ -62,7 +62,7 @@ FORMATS = formats.names(formats.GRAPH)
 _SAFE_INTEGER = 2**53
 
 
-def _pieces(graph: Graph, render, render_many=None) -> Iterator[bytes]:
+def _pieces(graph: Graph, render) -> Iterator[bytes]:
     """``render(triples)`` of each subject's sorted triples, in subject order (blank nodes canonical).
 
     On Oxigraph (in memory or on disk) the triples stream from the store
@@ -72,7 +72,7 @@ def _pieces(graph: Graph, render, render_many=None) -> Iterator[bytes]:
     """
     store = oxigraph_store(graph)
     if store is not None:
-        yield from rendered_by_subject(store, render, render_many)
+        yield from rendered_by_subject(store, render)
         return
     for _subject, statements in itertools.groupby(sorted_triples(graph), key=lambda t: t.subject):
         yield render(list(statements))
@@ -169,10 +169,6 @@ class _TurtleLayout:
         self.out.write(b"\n")
 
 
-#: where a subject's Turtle statement starts: after a line break, at a line that is not indented
-_SUBJECT_START = re.compile(rb"(?<=\n)(?=[^\t \n])")
-
-
 def write_turtle(graph: Graph, out: BinaryIO) -> None:
     """Write :func:`to_turtle` of ``graph`` to the binary file ``out``, streaming from the store.
 
@@ -198,17 +194,9 @@ def write_turtle(graph: Graph, out: BinaryIO) -> None:
             raise AssertionError("pyoxigraph no longer writes the prefixes it is given first")
         return data[len(block):]
 
-    def pieces(subjects: list[list]) -> list[bytes]:
-        # one writer for many subjects: each subject's statement starts a line (pyoxigraph escapes line
-        # breaks inside literals and indents a subject's further lines), so the text splits back into
-        # exactly what piece() gives each; where it does not, each is written alone
-        data = piece([triple for triples in subjects for triple in triples])
-        split = _SUBJECT_START.split(data)
-        return split if len(split) == len(subjects) else [piece(triples) for triples in subjects]
-
     layout = _TurtleLayout(out)
     first = True
-    for data in _pieces(graph, piece, pieces):
+    for data in _pieces(graph, piece):
         if first:
             layout.header(sorted(line for line in block.decode("utf-8").split("\n") if line.startswith("@prefix ")))
             first = False

@@ -69,61 +69,26 @@ def _subject_key(subject) -> tuple:
     return (0 if isinstance(subject, ox.NamedNode) else 1, subject.value)
 
 
-#: renders several subjects' sorted triples at once: one piece for each list, the same bytes as :data:`Render` gives it
-RenderMany = Callable[[list[list]], list[bytes]]
-#: triples a :data:`RenderMany` is given at a time
-_BATCH = 4096
-
-
 class _Spool:
-    """Rendered pieces in a temporary file, with each one's subject key, offset and length.
+    """Rendered pieces in a temporary file, with each one's subject key, offset and length."""
 
-    With ``render_many``, subjects wait until about :data:`_BATCH` triples
-    have come and are rendered together (a writer set up once for many
-    subjects, not once for each).
-    """
-
-    def __init__(self, handle, render: Render, render_many: RenderMany | None = None) -> None:
+    def __init__(self, handle, render: Render) -> None:
         self.handle = handle
         self.render = render
-        self.render_many = render_many
         self.index: list[tuple[tuple, int, int]] = []
         self.offset = 0
-        self.waiting: list[tuple[tuple, list]] = []
-        self.waiting_triples = 0
 
     def put(self, key: tuple, statements: list) -> None:
         statements.sort(key=_statement_key)
-        if self.render_many is None:
-            self._write(key, self.render(statements))
-            return
-        self.waiting.append((key, statements))
-        self.waiting_triples += len(statements)
-        if self.waiting_triples >= _BATCH:
-            self._flush()
-
-    def _write(self, key: tuple, data: bytes) -> None:
+        data = self.render(statements)
         self.handle.write(data)
         self.index.append((key, self.offset, len(data)))
         self.offset += len(data)
 
-    def _flush(self) -> None:
-        if not self.waiting:
-            return
-        assert self.render_many is not None  # only then does anything wait
-        rendered = self.render_many([statements for _, statements in self.waiting])
-        if len(rendered) != len(self.waiting):  # pragma: no cover - a RenderMany must give one piece a subject
-            raise AssertionError(f"{len(rendered)} pieces rendered for {len(self.waiting)} subjects")
-        for (key, _), data in zip(self.waiting, rendered, strict=True):
-            self._write(key, data)
-        self.waiting, self.waiting_triples = [], 0
-
     def drop(self, iris: set[str]) -> None:
-        self._flush()
         self.index = [entry for entry in self.index if entry[0][0] != 0 or entry[0][1] not in iris]
 
     def pieces(self) -> Iterator[bytes]:
-        self._flush()
         self.index.sort()
         self.handle.flush()
         descriptor = self.handle.fileno()
@@ -151,13 +116,12 @@ def _scan(store: ox.Store, spool: _Spool) -> tuple[set[str], list]:
     return again, blank_subjects
 
 
-def rendered_by_subject(store: ox.Store, render: Render, render_many: RenderMany | None = None) -> Iterator[bytes]:
+def rendered_by_subject(store: ox.Store, render: Render) -> Iterator[bytes]:
     """``render(triples)`` of each subject of ``store``'s default graph, in subject order; each subject's
     triples sorted by :func:`irgraph.vocab.predicate_object_key`, blank nodes canonical.
 
     The pieces wait in a temporary file (see the module's docstring); the
-    iterator holds it open until it is exhausted or closed. ``render_many``,
-    when given, renders subjects a batch at a time (the same pieces).
+    iterator holds it open until it is exhausted or closed.
 
     >>> store = ox.Store()
     >>> ex = "http://example.org/"
@@ -166,7 +130,7 @@ def rendered_by_subject(store: ox.Store, render: Render, render_many: RenderMany
     ['<http://example.org/a>', '<http://example.org/b>']
     """
     with tempfile.TemporaryFile(prefix="irgraph-export-") as handle:
-        spool = _Spool(handle, render, render_many)
+        spool = _Spool(handle, render)
         again, touching_blank = _scan(store, spool)
         spool.drop(again)
         later: dict[tuple, list] = defaultdict(list)
