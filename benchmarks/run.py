@@ -275,6 +275,13 @@ LIMIT_SCRIPTS = {
         "result = ox.Store.read_only(sys.argv[1]).query(open(sys.argv[2], encoding='utf-8').read())\n"
         "result.serialize(sys.stdout.buffer, format=ox.QueryResultsFormat.JSON)\n"
     ),
+    "rows": (  # the floor of a query whose answer is cut at a row or size limit: each row read into Python, then written
+        "import sys, json, pyoxigraph as ox\n"
+        "result = ox.Store.read_only(sys.argv[1]).query(open(sys.argv[2], encoding='utf-8').read())\n"
+        "names = [v.value for v in result.variables]\n"
+        "rows = [{n: {'value': t.value} for n, t in zip(names, s) if t is not None} for s in result]\n"
+        "sys.stdout.write(json.dumps({'head': {'vars': names}, 'results': {'bindings': rows}}))\n"
+    ),
     "neighbourhood": (  # the triples of every node within two links of the focus, either direction
         "import sys, pyoxigraph as ox\n"
         "store, focus, depth = ox.Store.read_only(sys.argv[1]), ox.NamedNode(sys.argv[2]), int(sys.argv[3])\n"
@@ -420,6 +427,8 @@ def command_rows(path: Path, data: Path, files: list[str], folder: Path, cap: fl
         ("`irgraph query -f 3hop.rq --format json`", _irgraph("query", "-f", str(QUERY_3HOP), "--format", "json", "--store", store,
                                                            "--max-result-rows", "100000000"),
          _limit("query", str(path), str(QUERY_3HOP)), "open, query, write JSON"),
+        ("(the floor of a query whose answer is read row by row, as a row or size limit must: no irgraph command)", None,
+         _limit("rows", str(path), str(QUERY_3HOP)), "open, query 3hop.rq, each row into Python, `json.dumps`"),
         (f"`irgraph viz --focus {FOCUS} --depth 2`", _irgraph("viz", "--focus", FOCUS, "--depth", "2", "--store", store, "-o", str(out / "a.html")),
          _limit("neighbourhood", str(path), focus, "2"), "the triples within two links"),
         (f"`irgraph viz --focus {SMALL_FOCUS} --depth 2`",

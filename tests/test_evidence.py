@@ -140,7 +140,7 @@ def test_grown_data_keeps_every_property(grown, check):
 
 @pytest.mark.parametrize("name", sorted(catalog()))
 def test_every_catalog_query_runs_on_the_grown_data(grown, name):
-    samples = {"intervention": "Fixture intervention", "entity": "thymus", "node": "FX-1"}
+    samples = {"intervention": "Fixture intervention", "entity": "thymus", "node": "FX-1", "term": "irg:Intervention"}
     result = query(grown.graph, name, {p: samples[p] for p, _ in catalog()[name].params})
     if name.endswith("-violation"):
         assert len(result) == 0, name

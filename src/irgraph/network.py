@@ -587,6 +587,7 @@ class _StoreView:
         self.all_links = all_links
         self.superclasses: dict[str, set[str]] = {}
         self.kept: dict = {}
+        self.followed: dict[str, bool] = {}  # predicate IRI -> whether its links are in the view
 
     def types(self, node) -> set[str]:
         return {q.object.value for q in self.store.quads_for_pattern(node, _TYPE, None, _DEFAULT) if isinstance(q.object, ox.NamedNode)}
@@ -610,7 +611,11 @@ class _StoreView:
 
     def linked(self, quad) -> bool:
         predicate = quad.predicate.value
-        return predicate != RDF_TYPE and (self.all_links or compact(predicate) not in BOOKKEEPING_RELATIONS)
+        followed = self.followed.get(predicate)
+        if followed is None:
+            followed = self.followed[predicate] = predicate != RDF_TYPE and (
+                self.all_links or compact(predicate) not in BOOKKEEPING_RELATIONS)
+        return followed
 
     def neighbours(self, node) -> Iterator:
         for quad in self.store.quads_for_pattern(node, None, None, _DEFAULT):
