@@ -42,6 +42,8 @@ from .oxigraph_server import oxigraph_server  # noqa: F401 - the fixture is used
 from .virtuoso import PACKAGED_INI, virtuoso, write_config  # noqa: F401 - the fixture is used by name
 
 CATALOG = sorted(catalog())
+#: the longest answer Virtuoso gives with the configuration Debian ships (``ResultSetMaxRows``)
+VIRTUOSO_MAX_ROWS = 10_000
 #: a transitive property path such as ``skos:broader*`` or ``a/rdfs:subClassOf+``
 TRANSITIVE_PATH = re.compile(r"[\w>)][*+](?=[\s/;.)|])")
 SECRET = "s3cr3t-Pa55word-never-shown"
@@ -161,6 +163,11 @@ def test_every_store_gives_the_embedded_answer(store_answers, embedded_answers, 
         assert got[name]["variables"] == expected["variables"]
         assert set(got[name]["rows"]) <= set(expected["rows"]), f"{name}.rq returns wrong rows on {store}"
         pytest.xfail(f"Virtuoso 7.2 loses or repeats rows of {name}.rq (transitive property paths)")
+    if store == "virtuoso" and len(got[name]["rows"]) == VIRTUOSO_MAX_ROWS < len(expected["rows"]):
+        # Virtuoso's ResultSetMaxRows (docs/stores.md: 10,000 as Debian ships it) cuts a longer answer;
+        # the parameterised vocabulary-* queries run unbound here are the ones this long
+        assert set(got[name]["rows"]) <= set(expected["rows"]), f"{name}.rq returns wrong rows on {store}"
+        pytest.xfail(f"Virtuoso cuts {name}.rq at its ResultSetMaxRows ({VIRTUOSO_MAX_ROWS:,} rows)")
     assert got[name] == expected, f"{name}.rq differs on {store}"
 
 

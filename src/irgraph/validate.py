@@ -178,7 +178,10 @@ def vocabulary_problems(loaded: LoadedGraph, *, timeout: float | None = None) ->
         close = difflib.get_close_matches(local, declared, n=3)
         hint = (f"did you mean {', '.join('irg:' + c for c in close)}?" if close else
                 "use a term from ontology/irgraph.ttl, or declare the new term there")
-        problems += _per_subject(loaded, term, column("vocabulary-term-users", {"term": term}), "undeclared-term",
+        users = column("vocabulary-term-users", {"term": term})
+        if next(iter(graph.triples((term, None, None))), None) is not None:
+            users.append(term)  # the term is itself a subject
+        problems += _per_subject(loaded, term, set(users), "undeclared-term",
                                  f"irg:{local} is not declared in the ontology", f"irg:{local}", hint)
     undefined = sorted(node for node in column("vocabulary-untyped-objects", variable="node") if str(node).startswith(IR_URI))
     if undefined:
