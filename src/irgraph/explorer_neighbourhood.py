@@ -36,7 +36,7 @@ on the store with the ledger's queries bound to each claim
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -94,6 +94,7 @@ class _Reader:
         self._superclasses: dict[str, set[str]] = {}
         self._classes: dict = {}
         self._ancestors: dict[str, set[str]] = {}
+        self._links: dict = {}
 
     def out(self, node) -> list[ox.Quad]:
         if node not in self._out:
@@ -140,14 +141,15 @@ class _Reader:
             self._classes[node] = compact(most_specific_class(types, {t: self.superclasses(t) for t in types})) if entity else None
         return self._classes[node]
 
-    def links(self, node) -> Iterable[tuple[ox.Quad, object]]:
+    def links(self, node) -> list[tuple[ox.Quad, object]]:
         """Each link of the projection between ``node`` and another entity (either direction), with that other end."""
-        for quad in self.out(node):
-            if quad.predicate != _TYPE and self.class_of(quad.object) is not None:
-                yield quad, quad.object
-        for quad in self.into(node):
-            if quad.predicate != _TYPE and self.class_of(quad.subject) is not None:
-                yield quad, quad.subject
+        if node not in self._links:
+            class_of = self.class_of
+            self._links[node] = [
+                *((quad, quad.object) for quad in self.out(node) if quad.predicate != _TYPE and class_of(quad.object) is not None),
+                *((quad, quad.subject) for quad in self.into(node) if quad.predicate != _TYPE and class_of(quad.subject) is not None),
+            ]
+        return self._links[node]
 
 
 def present_classes(graph: Graph) -> dict[str, set[str]]:
