@@ -766,6 +766,9 @@ def headline(results: dict) -> list[str]:
         bound = "≥ " if summary.get("query_speedup_is_lower_bound") else ""
         lines.append(f"| catalog, geometric mean of the medians | slowest {summary['slowest_query_seconds']:.2f} s | | {bound}{summary['query_speedup']:.1f}× |")
     for row in size_result.get("commands") or []:
+        if row["irgraph"].get("status") == "none":  # a floor: the bare work alone
+            lines.append(f"| {row['label']} | – | the floor, {row['limit_label']}: {_run_cell(row['limit'], row.get('cap', cap))} | – |")
+            continue
         time_ratio, rss_ratio = command_ratio(row)
         rdflib_s, bound = _rdflib_seconds(size_result, row["label"], cap)
         mine = row["irgraph"]
