@@ -163,7 +163,7 @@ def test_every_store_gives_the_embedded_answer(store_answers, embedded_answers, 
         assert got[name]["variables"] == expected["variables"]
         assert set(got[name]["rows"]) <= set(expected["rows"]), f"{name}.rq returns wrong rows on {store}"
         pytest.xfail(f"Virtuoso 7.2 loses or repeats rows of {name}.rq (transitive property paths)")
-    if store == "virtuoso" and len(got[name]["rows"]) == VIRTUOSO_MAX_ROWS < len(expected["rows"]):
+    if store == "virtuoso" and "rows" in got[name] and len(got[name]["rows"]) == VIRTUOSO_MAX_ROWS < len(expected["rows"]):
         # Virtuoso's ResultSetMaxRows (docs/stores.md: 10,000 as Debian ships it) cuts a longer answer;
         # the parameterised vocabulary-* queries run unbound here are the ones this long
         assert set(got[name]["rows"]) <= set(expected["rows"]), f"{name}.rq returns wrong rows on {store}"

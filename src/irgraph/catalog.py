@@ -82,8 +82,8 @@ def saved_query(name: str) -> SavedQuery:
         raise UsageError(f"no query named {name!r}; the catalog has: {names}") from None
 
 
-#: name patterns of the queries irgraph runs for itself: checks, counts, the dataset description, describe's helpers
-INTERNAL = re.compile(r"(-violation$|^construct-void-|^count-|^describe-|^summary-counts$)")
+#: name patterns of the queries irgraph runs for itself: checks, counts, the dataset description, describe's and validate's helpers
+INTERNAL = re.compile(r"(-violation$|^construct-void-|^count-|^describe-|^summary-counts$|^vocabulary-)")
 
 
 def is_internal(saved: SavedQuery) -> bool:
