@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import pytest
 
 import irgraph
-from irgraph import sandbox
+from irgraph import processes, sandbox
 from irgraph.errors import QueryError, UsageError
 from irgraph.guard import QueryLimits, inspect_query
 from irgraph.query import query, run_query
@@ -511,3 +511,15 @@ def test_the_cli_stops_a_query_at_its_limit_even_while_the_engine_parses(invoke)
     text = "ASK { ?s ?p (" + " 1" * 3_000 + " ) }"
     result = invoke("query", "--timeout", "1", text)
     assert result.exit_code == 3 and "ran longer than 1 s" in result.output
+
+
+@pytest.mark.parametrize("lock", ["_STACK_LOCK", "_CHECK_LOCK"])
+def test_a_child_forked_while_another_thread_holds_a_sandbox_lock_still_starts_its_query(lock):
+    """A query's child is forked from a server with many threads: a lock one of them held must not be held in it."""
+    def in_the_child():
+        sandbox._CHECKED.clear()  # the child's own check runs under _CHECK_LOCK
+        return sandbox.available(), sandbox.run_sandboxed(lambda: 42)
+
+    with getattr(sandbox, lock):  # as if another thread were starting its query thread at the moment of the fork
+        (_, value), _ = processes.in_child(in_the_child, timeout=20)
+    assert value == 42

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import os
 import platform
 import sys
 import threading
@@ -86,6 +87,17 @@ _LIBC = _libc()
 _CHECKED: dict[str, bool] = {}
 _CHECK_LOCK = threading.Lock()
 _STACK_LOCK = threading.Lock()
+
+
+def _new_locks() -> None:
+    # a query's child is forked from a process with many threads: a lock that one of them held at the moment
+    # of the fork would stay held in the child forever, and its query would wait for it until killed
+    global _CHECK_LOCK, _STACK_LOCK
+    _CHECK_LOCK, _STACK_LOCK = threading.Lock(), threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_locks)
 
 
 def drop_network() -> bool:
