@@ -6,7 +6,7 @@ Each case runs in a process of its own: the bundled graph on either store,
 then that graph beside N generated triples in Oxigraph's memory, then
 beside N pairs of Python objects (as an rdflib memory store holds them).
 
-    python benchmarks/fork_cost.py [--triples 3000000] [--objects 10000000] [--rounds 10]
+    python benchmarks/fork_cost.py [--triples 3m] [--objects 10m] [--rounds 10]
 
 Prints each process's peak RSS and the median time of a child that returns
 at once. Timing belongs here, never in the tests.
@@ -19,6 +19,8 @@ import json
 import statistics
 import subprocess
 import sys
+
+from generate import parse_size
 
 CASE = """
 import json, resource, sys, time
@@ -46,9 +48,9 @@ print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss /
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--triples", type=int, default=3_000_000)
-    parser.add_argument("--objects", type=int, default=10_000_000)
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--triples", type=parse_size, default=3_000_000)
+    parser.add_argument("--objects", type=parse_size, default=10_000_000)
+    parser.add_argument("--rounds", type=parse_size, default=10)
     options = parser.parse_args()
     cases = [("bundled graph, oxigraph", "oxigraph", 0, 0), ("bundled graph, memory", "memory", 0, 0),
              (f"+ {options.triples:,} triples in Oxigraph's memory", "oxigraph", options.triples, 0),
