@@ -112,10 +112,10 @@ class IrgraphGroup(click.Group):
 
 
 def _store_value(ctx, param, value):
-    """Check a ``--store`` value with :func:`irgraph.store.parse_store`; a bad one is a usage error (exit 2)."""
+    """Check a ``--store`` value with :func:`irgraph.store_spec.parse_store`; a bad one is a usage error (exit 2)."""
     if value is None:
         return value
-    from .store import parse_store
+    from .store_spec import parse_store
 
     try:
         parse_store(value)

@@ -20,6 +20,11 @@ STORE_FORMS = (
     ("oxigraph:PATH", "a persistent Oxigraph store on disk, filled by 'irgraph load'"),
     ("sparql:QUERY_URL[,GSP_URL]", "a remote SPARQL 1.1 endpoint (GSP_URL: its Graph Store endpoint, for 'irgraph push')"),
 )
+#: The file in a persistent store's folder that marks it as irgraph's and lists what it holds.
+MANIFEST_NAME = "irgraph-store.json"
+#: The version in that file (``"irgraph-store": 2``): 2 says the store was filled by an irgraph that refuses
+#: RDF 1.2 triple terms, so none is in it; a store of version 1 is searched for them when opened.
+STORE_VERSION = 2
 
 #: seconds a query may run, from reading it to the finished answer
 DEFAULT_TIMEOUT = 30.0

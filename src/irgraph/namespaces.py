@@ -6,14 +6,14 @@ terms the ontology declares, is re-exported here).
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache, lru_cache
 
 import pyoxigraph as ox
 from rdflib import Namespace, URIRef
 
-from .resources import context_file, ontology_file
+from .prefixes import bundled_context, prefixes
+from .resources import ontology_file
 from .vocab import IR, IR_URI, IRG, IRG_URI, OWL, RDF_TYPE_NODE
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/irgraph/ontology")
@@ -26,30 +26,6 @@ SCHEMA = Namespace("https://schema.org/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 __all__ = ["CONTEXT_IRI", "IR", "IRG", "IRG_URI", "IR_URI", "ONTOLOGY_IRI", "bind_prefixes", "bundled_context", "compact",
            "declared_terms", "expand", "prefixes"]
-
-
-@cache
-def _context_text() -> str:
-    return context_file().read_text(encoding="utf-8")
-
-
-def bundled_context() -> dict:
-    """The project's JSON-LD context (the ``@context`` object of ``ontology/context.jsonld``), a fresh copy.
-
-    >>> bundled_context()["ir"]
-    'https://w3id.org/irgraph/id/'
-    """
-    return json.loads(_context_text())["@context"]
-
-
-@cache
-def prefixes() -> dict[str, str]:
-    """Prefix -> namespace IRI, in the order the JSON-LD context lists them."""
-    return {
-        key: value
-        for key, value in bundled_context().items()
-        if isinstance(value, str) and not key.startswith("@") and value.endswith(("/", "#"))
-    }
 
 
 @cache

@@ -18,13 +18,11 @@ open network sockets (:mod:`irgraph.sandbox`).
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import threading
-import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -33,14 +31,19 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
-from . import sandbox
 from .catalog import SavedQuery, catalog, saved_query
 from .defaults import DEFAULT_TIMEOUT
 from .deprecation import callable_module
-from .errors import IrgraphError, QueryError, QueryTimeout, UsageError
+from .errors import IrgraphError, QueryError, UsageError
 from .guard import ASK, GRAPH, SELECT, QueryLimits, inspect_query
 from .namespaces import compact, expand, prefixes
-from .processes import ChildTimeout, can_fork, in_child
+from .running import Collector as _Collector
+from .running import engine_failed as _engine_failed
+from .running import no_triple_terms as _no_triple_terms
+from .running import oxigraph_syntax_error as _oxigraph_syntax_error
+from .running import syntax_error as _syntax_error
+from .running import term_size as _term_size
+from .running import within as _within
 from .store import is_remote, many_objects, oxigraph_store, rdflib_converter, to_ox
 from .terms import resolve
 
@@ -53,8 +56,6 @@ __all__ = ["ASK", "DEFAULT_TIMEOUT", "GRAPH", "SELECT", "WHOLE_ANSWER", "QueryLi
 #: rdflib's SPARQL parser (pyparsing) keeps state between calls and is not
 #: thread-safe: concurrent first uses of a grammar construct corrupt it
 _RDFLIB_PARSER = threading.Lock()
-#: how often (in rows) a long conversion looks at the clock
-_CLOCK_EVERY = 1024
 
 
 @dataclass
@@ -152,31 +153,6 @@ def check_query(text: str, limits: QueryLimits | None = None) -> str:
     return inspect_query(text, limits or QueryLimits())
 
 
-def _syntax_error(text: str, line: int, column: int, message: str) -> QueryError:
-    lines = text.splitlines() or [""]
-    offending = lines[line - 1] if 0 < line <= len(lines) else ""
-    if len(offending) > 200:  # show the neighbourhood of the fault, not a whole long line
-        start = max(column - 100, 0)
-        offending, column = offending[start:start + 200], column - start
-    pointer = " " * max(column - 1, 0) + "^"
-    return QueryError(
-        f"SPARQL syntax error at line {line}, column {column}: {message}\n  {offending}\n  {pointer}"
-    )
-
-
-def _oxigraph_syntax_error(text: str, error: SyntaxError) -> QueryError:
-    """Oxigraph's syntax error as irgraph states one (line, column, the offending text)."""
-    match = re.match(r"error at (\d+):(\d+): (.*)", str(error), re.S)
-    if not match:
-        return QueryError(f"SPARQL syntax error: {' '.join(str(error).split())[:300]}")
-    message = " ".join(match.group(3).split())
-    if "Prefix not found" in message:  # listed among the tokens Oxigraph would have accepted
-        message = "unknown prefix: declare it with PREFIX or use one of the predeclared ones (irgraph query --help)"
-    elif len(message) > 160:  # Oxigraph lists every token it would accept; keep the first few
-        message = message[:157].rsplit(",", 1)[0] + ", …"
-    return _syntax_error(text, int(match.group(1)), int(match.group(2)), message)
-
-
 def parse_param(value: str) -> URIRef | Literal:
     """An ad-hoc parameter value: ``<iri>`` or a known compact name is an IRI, anything else a string.
 
@@ -194,58 +170,6 @@ def parse_param(value: str) -> URIRef | Literal:
 
 
 # --- answers, converted within the limits ------------------------------------
-
-def _term_size(term) -> int:
-    value = getattr(term, "value", None)
-    return len(value) if isinstance(value, str) else len(str(term))
-
-
-class _Collector:
-    """Takes an engine's answer row by row, within the row and size limits and the deadline."""
-
-    def __init__(self, limits: QueryLimits, timeout: float | None) -> None:
-        self.limits = limits
-        self.timeout = timeout
-        self.deadline = time.monotonic() + timeout if timeout else None
-        self.size = 0
-        self.truncated: str | None = None
-
-    def take(self, items: Iterable, size: Callable[[Any], int]) -> list:
-        kept: list = []
-        for item in items:
-            if len(kept) >= self.limits.max_rows:
-                self.truncated = (f"the answer was cut at {self.limits.max_rows:,} rows (the row limit); "
-                                  "add LIMIT, or raise the limit (--max-result-rows)")
-                break
-            kept.append(item)
-            self.size += size(item)
-            if self.size > self.limits.max_bytes:
-                self.truncated = (f"the answer was cut at {len(kept):,} rows, about {self.limits.max_bytes:,} bytes "
-                                  "(the size limit); add LIMIT, or raise the limit (--max-result-bytes)")
-                break
-            if self.deadline is not None and len(kept) % _CLOCK_EVERY == 0 and time.monotonic() > self.deadline:
-                raise _timed_out(self.timeout)
-        return kept
-
-
-def _no_triple_terms(error: TypeError) -> QueryError:
-    return QueryError(
-        f"the answer holds an RDF 1.2 triple term, which rdflib (and so irgraph) cannot represent ({error}); "
-        "leave that variable out of the answer"
-    )
-
-
-def _engine_failed(error: Exception) -> IrgraphError:
-    """An error Oxigraph raised while evaluating, as irgraph reports it."""
-    message = str(error)
-    if "does not contains variable" in message or "does not contain variable" in message:
-        name = re.search(r"\?(\w+)", message)
-        shown = f"?{name.group(1)}" if name else "a parameter"
-        return UsageError(f"parameter {shown} must be a variable the query selects (list it after SELECT, or use SELECT *)")
-    if isinstance(error, PermissionError):
-        return QueryError("the query tried to open a network connection, which irgraph does not allow")
-    return QueryError(f"the query failed: {' '.join(message.split())[:300]}")
-
 
 def _oxigraph_result(store: ox.Store, text: str, bindings: Mapping[str, Any], collector: _Collector) -> QueryResult:
     substitutions = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
@@ -334,88 +258,6 @@ def _plain(term):
     if isinstance(term, Literal) and term.datatype is not None and str(term.datatype).endswith("#string") and not term.language:
         return Literal(str(term))
     return term
-
-
-# --- running within the time limit -------------------------------------------
-
-def _timed_out(timeout: float | None, why_not_stopped: str | None = None) -> QueryTimeout:
-    what = (f"irgraph stopped waiting, but it ends in the background: {why_not_stopped}" if why_not_stopped
-            else "it was stopped")
-    limit = f"{timeout:g} s" if timeout else "its time limit"
-    return QueryTimeout(
-        f"the query ran longer than {limit}; {what}. Narrow it (LIMIT, more specific patterns) "
-        "or give it more time",
-        abandoned=why_not_stopped is not None,
-        seconds=timeout,
-    )
-
-
-def _failed(error: BaseException) -> IrgraphError:
-    """An exception from the query's thread or child, as irgraph reports it."""
-    if isinstance(error, IrgraphError):
-        return error
-    return QueryError(f"the query failed: {type(error).__name__}: {' '.join(str(error).split())[:300]}")
-
-
-#: seconds after which a query's child lowers its priority (first to nice 10, then to 19): long queries give way
-GIVE_WAY_AFTER = (1.0, 5.0)
-
-
-def _give_way() -> None:
-    """In a query's child: lower this process's priority as the query runs on, so short queries elsewhere go first."""
-    time.sleep(GIVE_WAY_AFTER[0])
-    os.nice(10)
-    time.sleep(GIVE_WAY_AFTER[1] - GIVE_WAY_AFTER[0])
-    os.nice(9)
-
-
-def _in_child(work: Callable[[], Any], network: bool):
-    threading.Thread(target=_give_way, name="irgraph-give-way", daemon=True).start()
-    # on a thread of its own: without network sockets, and with the large stack the engine's parser may need
-    # (the child's main thread has the stack of whatever thread forked it)
-    return sandbox.run_sandboxed(work, network=network)
-
-
-def _within(work: Callable[[], Any], *, timeout: float | None, isolate: bool, on_oxigraph: bool, network: bool):
-    """Run ``work`` within ``timeout`` seconds, in a killable child process or on a waiting thread.
-
-    A child (``isolate``, and every store but Oxigraph, whose evaluation
-    holds no lock the child could inherit) is killed at the limit: a hard
-    stop, at the price of the child copying every memory page the query
-    touches (about 0.2-0.4 s at a million triples). Otherwise a thread
-    runs it and the caller stops waiting at the limit; Oxigraph cannot
-    cancel a running evaluation (oxigraph/oxigraph#1336), but an answer that
-    streams stops at its next row once the limit has passed. Where no child
-    can be started (no fork, a daemonic process such as a Pool worker), the
-    thread is used and the error says why the query could not be stopped.
-    """
-    wants_child = bool(timeout) and (isolate or not on_oxigraph)
-    if wants_child and can_fork(threads_allowed=True):
-        try:
-            value, _ = in_child(_in_child, work, network, timeout=timeout)
-            return value
-        except ChildTimeout:
-            raise _timed_out(timeout) from None
-        except ChildProcessError:
-            # not the user's mistake: the engine crashed (the limits exist so that no query can make it)
-            raise RuntimeError("the query process ended without an answer (it crashed); "
-                               "this is a bug: please report the query") from None
-        except IrgraphError:
-            raise
-        except Exception as error:
-            raise _failed(error) from None
-    why = None
-    if timeout:
-        why = ("no child process can be started here (no fork, or a daemonic process such as a Pool worker)"
-               if wants_child else "Oxigraph cannot cancel a running query (isolate=True runs it where it can be stopped)")
-    try:
-        return sandbox.run_sandboxed(work, timeout=timeout or None, network=network)
-    except sandbox.Abandoned:
-        raise _timed_out(timeout, why) from None
-    except IrgraphError:
-        raise
-    except Exception as error:
-        raise _failed(error) from None
 
 
 def _saved_or_text(name_or_text: str) -> tuple[str, SavedQuery | None]:

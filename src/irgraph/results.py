@@ -12,15 +12,13 @@ result writers it names.
 
 from __future__ import annotations
 
-import json
-from json.encoder import encode_basestring as _json_string  # what json.dumps(..., ensure_ascii=False) writes a string with
-
 from rdflib import BNode, Literal
 
 from . import formats
 from .console import printable
 from .errors import UsageError
 from .query import ASK, GRAPH, SELECT, QueryResult, display
+from .sparql_json import ask_json, bnode_json, iri_json, literal_json, select_json
 
 SELECT_FORMATS = formats.names(formats.SELECT)
 GRAPH_FORMATS = formats.names(formats.CONSTRUCT)
@@ -140,44 +138,26 @@ def _w3c(result: QueryResult, fmt: str) -> str:
 
 
 def _json_term(term) -> str:
-    """One term as SPARQL JSON, written out (``json.dumps`` of the same dict, at a fraction of its cost)."""
-    value = _json_string(str(term))
+    """One rdflib term as SPARQL JSON."""
     if isinstance(term, Literal):
-        if term.language:
-            return f'{{"type": "literal", "value": {value}, "xml:lang": {_json_string(term.language)}}}'
-        if term.datatype is not None:
-            return f'{{"type": "literal", "value": {value}, "datatype": {_json_string(str(term.datatype))}}}'
-        return f'{{"type": "literal", "value": {value}}}'
-    return f'{{"type": "{"bnode" if isinstance(term, BNode) else "uri"}", "value": {value}}}'
+        return literal_json(str(term), term.language, None if term.datatype is None else str(term.datatype))
+    return bnode_json(str(term)) if isinstance(term, BNode) else iri_json(str(term))
 
 
 def to_sparql_json(result: QueryResult) -> str:
     """SPARQL 1.1 Query Results JSON (SELECT and ASK): ``head``, then ``results`` or ``boolean``.
 
-    Written here rather than by rdflib's serialiser, which takes about twice
-    as long on a large answer: each distinct term is encoded once (answers
-    repeat the same terms), the rows joined as text. The same JSON as rdflib
-    writes, term for term (``tests/test_results.py`` parses both).
+    Written by :mod:`irgraph.sparql_json` rather than by rdflib's serialiser,
+    which takes about twice as long on a large answer. The same JSON as
+    rdflib writes, term for term (``tests/test_results.py`` parses both).
 
     >>> from rdflib import URIRef
     >>> print(to_sparql_json(QueryResult(SELECT, variables=["x"], rows=[{"x": URIRef("http://example.org/a")}])), end="")
     {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "value": "http://example.org/a"}}]}}
     """
     if result.kind == ASK:
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
-    encoded: dict = {}
-
-    def term(value) -> str:
-        text = encoded.get(value)
-        if text is None:
-            text = encoded[value] = _json_term(value)
-        return text
-
-    names = {variable: json.dumps(variable, ensure_ascii=False) for variable in result.variables}
-    rows = ["{" + ", ".join(f"{names[variable]}: {term(row[variable])}" for variable in result.variables if variable in row) + "}"
-            for row in result.rows]
-    return (f'{{"head": {{"vars": {json.dumps(result.variables, ensure_ascii=False)}}}, '
-            f'"results": {{"bindings": [{", ".join(rows)}]}}}}\n')
+        return ask_json(bool(result.boolean))
+    return select_json(result.variables, result.rows, _json_term)
 
 
 def to_sparql_xml(result: QueryResult) -> str:
