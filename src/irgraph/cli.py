@@ -296,9 +296,8 @@ def query(data, store, sparql, query_file, name, list_catalog, wide, params, fmt
       irgraph query -f my-question.rq --format csv
     """
     from .catalog import catalog, catalog_listing, saved_query
-    from .guard import ASK, GRAPH, QueryLimits
-    from .query import query_graph
-    from .results import render, to_wide_table
+    from .direct_query import direct_answer
+    from .guard import ASK, QueryLimits
 
     if list_catalog:
         echo(catalog_listing())
@@ -309,18 +308,11 @@ def query(data, store, sparql, query_file, name, list_catalog, wide, params, fmt
     text = name if name is not None else (_read_query_file(query_file) if query_file else sparql)
     if name and name not in catalog():
         saved_query(name)  # raises with the list of names
-    graph = load_data(data, store=store).graph
-
-    def rendered(result):  # in the query's child: only what is printed comes back
-        chosen = fmt or ("turtle" if result.kind == GRAPH else "table")
-        text = to_wide_table(result) if wide and chosen == "table" and result.kind != ASK else render(result, chosen)
-        return result.kind, result.boolean, result.truncated, text
-
+    limits = QueryLimits(max_rows=max_rows, max_bytes=max_bytes)
     try:
-        # isolated: a child killed at the limit is a hard stop, even while the engine parses (which holds the GIL)
-        kind, boolean, truncated, output = query_graph(
-            graph, text, _parse_params(params), timeout=timeout, isolate=True,
-            limits=QueryLimits(max_rows=max_rows, max_bytes=max_bytes), then=rendered)
+        # JSON from a persistent store: written from Oxigraph's terms, without importing rdflib (the same answer)
+        answer = direct_answer(store, text, fmt, data=data, params=params, timeout=timeout, limits=limits)
+        kind, boolean, truncated, output = answer or _full_query(data, store, text, params, fmt, wide, timeout, limits)
     except QueryTimeout as error:
         if error.seconds is None:  # a remote server's own limit: its message says more
             raise
@@ -334,6 +326,23 @@ def query(data, store, sparql, query_file, name, list_catalog, wide, params, fmt
         echo(f"irgraph: warning: {truncated}", err=True)
     if kind == ASK:
         sys.exit(0 if boolean else 1)
+
+
+def _full_query(data, store, text, params, fmt, wide, timeout, limits) -> tuple:
+    """``irgraph query`` on any store: the graph loaded or opened, the answer rendered in the query's child."""
+    from .guard import ASK, GRAPH
+    from .query import query_graph
+    from .results import render, to_wide_table
+
+    graph = load_data(data, store=store).graph
+
+    def rendered(result):  # in the query's child: only what is printed comes back
+        chosen = fmt or ("turtle" if result.kind == GRAPH else "table")
+        text = to_wide_table(result) if wide and chosen == "table" and result.kind != ASK else render(result, chosen)
+        return result.kind, result.boolean, result.truncated, text
+
+    # isolated: a child killed at the limit is a hard stop, even while the engine parses (which holds the GIL)
+    return query_graph(graph, text, _parse_params(params), timeout=timeout, isolate=True, limits=limits, then=rendered)
 
 
 @main.command()

@@ -1,0 +1,143 @@
+"""``irgraph query`` on a persistent store, answered in SPARQL JSON from Oxigraph's own terms, without rdflib.
+
+Importing rdflib (with the SPARQL parser that ``oxrdflib`` loads) takes about
+a quarter of a second, more than many queries on a persistent store take to
+run. For the case programs use most, a SELECT or ASK query written as
+SPARQL JSON (``--format json``) on ``--store oxigraph:PATH``, this module
+does the whole job with pyoxigraph alone and the same parts as the full
+path of :mod:`irgraph.query`:
+
+- the same text check (:func:`irgraph.guard.inspect_query`: no ``SERVICE``,
+  ``FROM``, update; length and nesting), on the text that runs;
+- the same run (:func:`irgraph.running.within`): in a child process killed at
+  the time limit, on a thread without network sockets, with the same
+  dataset given to the engine;
+- the same row and size caps (:class:`irgraph.running.Collector`) and the
+  same messages;
+- the same JSON writer (:mod:`irgraph.sparql_json`), given Oxigraph's terms.
+  A literal is written as the full path writes it: Oxigraph's lexical form
+  where rdflib's reading of it is the same text (simple and language-tagged
+  literals, canonical integers and booleans); any other typed literal is
+  read by rdflib in the query's child, as the full path does.
+
+Anything else (other formats, parameters, ``--data``, a store that is not
+irgraph's or is of an older version, a text the check refuses or a catalog
+name that does not exist) is not handled here: :func:`direct_answer` returns
+``None`` and the caller takes the full path, which gives the answer or the
+error. ``tests/test_direct_query.py`` holds both paths to the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .catalog import catalog
+from .defaults import STORE_VERSION
+from .errors import IrgraphError
+from .guard import ASK, SELECT, QueryLimits, inspect_query
+from .prefixes import prefixes
+from .running import Collector, engine_failed, no_triple_terms, oxigraph_syntax_error, term_size, within
+from .sparql_json import ask_json, bnode_json, iri_json, literal_json, select_json
+from .store_spec import PERSISTENT, parse_store, read_manifest
+
+#: the formats this path writes
+DIRECT_FORMATS = ("json",)
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = _XSD + "string"
+#: lexical forms that rdflib reads back as the same text (its normal form of the value)
+_SAME_IN_RDFLIB = {
+    _XSD + "integer": re.compile(r"-?(0|[1-9][0-9]*)"),
+    _XSD + "boolean": re.compile(r"true|false"),
+}
+
+
+def _current_store(store: str) -> Path | None:
+    """The folder of ``--store oxigraph:PATH`` when it holds a store filled by this version of ``irgraph load``.
+
+    None for any other store, or a folder that is not such a store (the full path then says what is wrong).
+    """
+    try:
+        spec = parse_store(store)
+    except IrgraphError:
+        return None
+    if spec.kind != PERSISTENT or spec.path is None:
+        return None
+    manifest = read_manifest(spec.path)
+    version = manifest.get("irgraph-store") if isinstance(manifest, dict) else None
+    return spec.path if isinstance(version, int) and version >= STORE_VERSION else None
+
+
+def _term_json(term: Any) -> str:
+    """One Oxigraph term as SPARQL JSON, as the full path writes the rdflib term it converts it to."""
+    if isinstance(term, ox.NamedNode):
+        return iri_json(term.value)
+    if isinstance(term, ox.BlankNode):
+        return bnode_json(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return literal_json(term.value, term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return literal_json(term.value)
+        same = _SAME_IN_RDFLIB.get(datatype)
+        if same is not None and same.fullmatch(term.value):
+            return literal_json(term.value, datatype=datatype)
+    # any other typed literal: rdflib's normal form of it, as the full path gives (rdflib is imported here only);
+    # a triple term raises the full path's TypeError
+    from .store import to_rdflib
+
+    converted = to_rdflib(term)
+    return literal_json(str(converted), datatype=str(converted.datatype))
+
+
+def _answer(store: ox.Store, text: str, collector: Collector) -> tuple[str, bool | None, str | None, str]:
+    """In the query's child: the engine's answer, written as SPARQL JSON; the full path's errors."""
+    try:
+        answer = store.query(text, prefixes=prefixes(), default_graph=ox.DefaultGraph(),
+                             named_graphs=list(store.named_graphs()))
+        if isinstance(answer, ox.QueryBoolean):
+            return ASK, bool(answer), None, ask_json(bool(answer))
+        assert isinstance(answer, ox.QuerySolutions)  # the text check said SELECT or ASK
+        variables = [v.value for v in answer.variables]
+        solutions = collector.take(answer, lambda s: sum(term_size(t) for t in s if t is not None))
+        rows = [{name: term for name, term in zip(variables, solution, strict=True) if term is not None}
+                for solution in solutions]
+        return SELECT, None, collector.truncated, select_json(variables, rows, _term_json)
+    except SyntaxError as error:
+        raise oxigraph_syntax_error(text, error) from None
+    except TypeError as error:  # an RDF 1.2 triple term, which the full path cannot hold either
+        raise no_triple_terms(error) from None
+    except (OSError, RuntimeError, ValueError) as error:
+        raise engine_failed(error) from None
+
+
+def direct_answer(store: str, name_or_text: str, fmt: str | None, *, data: tuple = (), params: tuple = (),
+                  timeout: float | None, limits: QueryLimits) -> tuple[str, bool | None, str | None, str] | None:
+    """``(kind, boolean, truncated, text)`` of the query on a persistent store, or None when the full path must answer.
+
+    Raises what the full path raises for the same query once it has run:
+    :class:`~irgraph.errors.QueryError` (a syntax error, the engine's
+    failure), :class:`~irgraph.errors.QueryTimeout` (killed at ``timeout``).
+    """
+    if fmt not in DIRECT_FORMATS or data or params:
+        return None
+    path = _current_store(store)
+    if path is None:
+        return None
+    saved = catalog().get(name_or_text)
+    if saved is None and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name_or_text.strip()):
+        return None  # a name not in the catalog: the full path lists the names
+    text = saved.text if saved is not None else name_or_text
+    collector = Collector(limits, timeout)  # the clock starts now, as on the full path
+    try:
+        if inspect_query(text, limits) not in (SELECT, ASK):
+            return None  # a graph answer is never JSON: the full path says which formats it takes
+        opened = ox.Store.read_only(str(path))
+    except (IrgraphError, OSError):
+        return None  # refused or not openable: the full path gives its own message
+    return within(lambda: _answer(opened, text, collector), timeout=timeout, isolate=True, on_oxigraph=True, network=False)
