@@ -207,3 +207,52 @@ def test_the_full_path_still_answers_what_the_direct_path_passes_on(invoke, bund
     assert construct.exit_code == 2 and "CONSTRUCT or DESCRIBE" in construct.output
     missing = invoke("query", "no-such-query", "--format", "json", "--store", bundled_store)
     assert missing.exit_code == 2 and "summary-counts" in missing.output
+
+
+def _slow_check(seconds: float, kind: str | None = None):
+    """A text check that takes ``seconds`` (as a long, intricate text can), then answers as the real one or with ``kind``."""
+    import time
+
+    def check(text, limits):
+        time.sleep(seconds)  # the check's own work, made long: not a wait for an event
+        return kind or inspect_query(text, limits)
+
+    return check
+
+
+def test_the_time_limit_covers_the_text_check(invoke, bundled_store, monkeypatch):
+    """A text whose check outlasts --timeout is stopped there, on the direct path, as on the full path."""
+    monkeypatch.setattr(direct_query, "inspect_query", _slow_check(30))
+    monkeypatch.setattr(cli, "_full_query", lambda *a, **k: pytest.fail("the full path was taken"))
+    result = invoke("query", "SELECT ?x WHERE { BIND(1 AS ?x) }", "--format", "json", "--store", bundled_store,
+                    "--timeout", "0.5")
+    assert result.exit_code == 3 and "ran longer than 0.5 s and was stopped" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_graph_query_goes_to_the_full_path_with_what_is_left_of_the_limit(invoke, bundled_store, monkeypatch):
+    monkeypatch.setattr(direct_query, "inspect_query", _slow_check(0.5, "graph"))
+    given = []
+
+    def full_query(data, store, text, params, fmt, wide, timeout, limits):
+        given.append(timeout)
+        return "select", None, None, "{}\n"
+
+    monkeypatch.setattr(cli, "_full_query", full_query)
+    assert invoke("query", "CONSTRUCT WHERE { ?s ?p ?o }", "--format", "json", "--store", bundled_store,
+                  "--timeout", "20").exit_code == 0
+    assert len(given) == 1 and given[0] <= 19.5
+
+
+def test_a_refused_text_is_checked_once(bundled_store, monkeypatch):
+    """The direct path refuses with the check's own error: no second check on the full path."""
+    calls = []
+    real = direct_query.inspect_query
+    monkeypatch.setattr(direct_query, "inspect_query", lambda text, limits: calls.append(1) or real(text, limits))
+    monkeypatch.setattr(cli, "_full_query", lambda *a, **k: pytest.fail("the full path was taken"))
+    from irgraph.errors import QueryError
+
+    with pytest.raises(QueryError, match="SERVICE is refused"):
+        direct_query.direct_answer(bundled_store, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }",
+                                   "json", timeout=None, limits=QueryLimits())
+    assert calls == [1]

@@ -8,6 +8,7 @@ stderr and the documented exit code; there is no traceback for a user mistake.
 from __future__ import annotations
 
 import sys
+import time
 import traceback
 from typing import Any
 
@@ -311,8 +312,14 @@ def query(data, store, sparql, query_file, name, list_catalog, wide, params, fmt
     limits = QueryLimits(max_rows=max_rows, max_bytes=max_bytes)
     try:
         # JSON from a persistent store: written from Oxigraph's terms, without importing rdflib (the same answer)
+        started = time.monotonic()
         answer = direct_answer(store, text, fmt, data=data, params=params, timeout=timeout, limits=limits)
-        kind, boolean, truncated, output = answer or _full_query(data, store, text, params, fmt, wide, timeout, limits)
+        if answer is None:  # the full path answers, within what is left of the limit
+            left = timeout - (time.monotonic() - started)
+            if left <= 0:
+                raise QueryTimeout("the time limit was spent", seconds=timeout)
+            answer = _full_query(data, store, text, params, fmt, wide, left, limits)
+        kind, boolean, truncated, output = answer
     except QueryTimeout as error:
         if error.seconds is None:  # a remote server's own limit: its message says more
             raise

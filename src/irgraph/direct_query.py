@@ -21,7 +21,7 @@ path of :mod:`irgraph.query`:
   read by rdflib in the query's child, as the full path does.
 
 Anything else (other formats, parameters, ``--data``, a store that is not
-irgraph's or is of an older version, a text the check refuses or a catalog
+irgraph's or is of an older version, a CONSTRUCT or DESCRIBE query, a catalog
 name that does not exist) is not handled here: :func:`direct_answer` returns
 ``None`` and the caller takes the full path, which gives the answer or the
 error. ``tests/test_direct_query.py`` holds both paths to the same bytes.
@@ -95,8 +95,17 @@ def _term_json(term: Any) -> str:
     return literal_json(str(converted), datatype=str(converted.datatype))
 
 
-def _answer(store: ox.Store, text: str, collector: Collector) -> tuple[str, bool | None, str | None, str]:
-    """In the query's child: the engine's answer, written as SPARQL JSON; the full path's errors."""
+def _answer(store: ox.Store, text: str, limits: QueryLimits,
+            collector: Collector) -> tuple[str, bool | None, str | None, str] | None:
+    """In the query's child: the engine's answer, written as SPARQL JSON; the full path's errors.
+
+    The text is checked here, within the time limit, as on the full path: a
+    text that takes long to check is stopped at the limit, and one the check
+    refuses is refused with the full path's message. None for a CONSTRUCT or
+    DESCRIBE, whose answer is never JSON (the full path says which formats it takes).
+    """
+    if inspect_query(text, limits) not in (SELECT, ASK):
+        return None
     try:
         answer = store.query(text, prefixes=prefixes(), default_graph=ox.DefaultGraph(),
                              named_graphs=list(store.named_graphs()))
@@ -120,9 +129,12 @@ def direct_answer(store: str, name_or_text: str, fmt: str | None, *, data: tuple
                   timeout: float | None, limits: QueryLimits) -> tuple[str, bool | None, str | None, str] | None:
     """``(kind, boolean, truncated, text)`` of the query on a persistent store, or None when the full path must answer.
 
-    Raises what the full path raises for the same query once it has run:
-    :class:`~irgraph.errors.QueryError` (a syntax error, the engine's
-    failure), :class:`~irgraph.errors.QueryTimeout` (killed at ``timeout``).
+    Raises what the full path raises for the same query: a
+    :class:`~irgraph.errors.QueryError` (refused by the text check, a syntax
+    error, the engine's failure) or :class:`~irgraph.errors.QueryTimeout`
+    (killed at ``timeout``, which covers the check, the run and the writing).
+    When it returns None after running (a CONSTRUCT or DESCRIBE), the time
+    it took counts against the full path's limit (the caller gives it what is left).
     """
     if fmt not in DIRECT_FORMATS or data or params:
         return None
@@ -133,11 +145,10 @@ def direct_answer(store: str, name_or_text: str, fmt: str | None, *, data: tuple
     if saved is None and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name_or_text.strip()):
         return None  # a name not in the catalog: the full path lists the names
     text = saved.text if saved is not None else name_or_text
-    collector = Collector(limits, timeout)  # the clock starts now, as on the full path
     try:
-        if inspect_query(text, limits) not in (SELECT, ASK):
-            return None  # a graph answer is never JSON: the full path says which formats it takes
         opened = ox.Store.read_only(str(path))
-    except (IrgraphError, OSError):
-        return None  # refused or not openable: the full path gives its own message
-    return within(lambda: _answer(opened, text, collector), timeout=timeout, isolate=True, on_oxigraph=True, network=False)
+    except OSError:
+        return None  # not openable: the full path gives its own message
+    collector = Collector(limits, timeout)  # the clock starts now, as on the full path
+    return within(lambda: _answer(opened, text, limits, collector), timeout=timeout, isolate=True, on_oxigraph=True,
+                  network=False)
