@@ -256,3 +256,13 @@ def test_a_refused_text_is_checked_once(bundled_store, monkeypatch):
         direct_query.direct_answer(bundled_store, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }",
                                    "json", timeout=None, limits=QueryLimits())
     assert calls == [1]
+
+
+@pytest.mark.parametrize("manifest", ["[]", '"irgraph"', "2", "{not json"])
+def test_a_store_whose_manifest_is_not_an_object_is_no_irgraph_store_on_either_path(invoke, tmp_path, manifest):
+    folder = tmp_path / "store"
+    irgraph.fill_store(folder)
+    (folder / "irgraph-store.json").write_text(manifest, encoding="utf-8")
+    for fmt in ("json", "table"):
+        result = invoke("query", "ASK {}", "--format", fmt, "--store", f"oxigraph:{folder}")
+        assert result.exit_code == 2 and "no irgraph store there" in result.stderr, result.output

@@ -36,13 +36,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from .catalog import catalog
-from .defaults import STORE_VERSION
 from .errors import IrgraphError
 from .guard import ASK, SELECT, QueryLimits, inspect_query
 from .prefixes import prefixes
 from .running import Collector, engine_failed, no_triple_terms, oxigraph_syntax_error, term_size, within
 from .sparql_json import ask_json, bnode_json, iri_json, literal_json, select_json
-from .store_spec import PERSISTENT, parse_store, read_manifest
+from .store_spec import PERSISTENT, filled_by_this_version, parse_store, read_manifest
 
 #: the formats this path writes
 DIRECT_FORMATS = ("json",)
@@ -68,8 +67,7 @@ def _current_store(store: str) -> Path | None:
     if spec.kind != PERSISTENT or spec.path is None:
         return None
     manifest = read_manifest(spec.path)
-    version = manifest.get("irgraph-store") if isinstance(manifest, dict) else None
-    return spec.path if isinstance(version, int) and version >= STORE_VERSION else None
+    return spec.path if manifest is not None and filled_by_this_version(manifest) else None
 
 
 def _term_json(term: Any) -> str:

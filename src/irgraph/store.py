@@ -46,6 +46,7 @@ from .store_spec import (
     PERSISTENT,
     SPARQL,
     StoreSpec,
+    filled_by_this_version,
     parse_store,
     read_manifest,
     redacted,
@@ -87,7 +88,7 @@ def open_persistent(path: str | Path) -> Graph:
         raise UsageError(
             f"{path}: no irgraph store there; fill one first with: irgraph load --store oxigraph:{path}"
         )
-    if not isinstance(manifest.get("irgraph-store"), int) or manifest["irgraph-store"] < STORE_VERSION:
+    if not filled_by_this_version(manifest):
         _refuse_triple_terms(path)
     try:
         store = ox.Store.read_only(str(path))

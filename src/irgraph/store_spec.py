@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .defaults import MANIFEST_NAME, STORE_FORMS, STORES
+from .defaults import MANIFEST_NAME, STORE_FORMS, STORE_VERSION, STORES
 from .errors import UsageError
 
 #: The named graph irgraph pushes to and reads from on a remote store, unless told otherwise.
@@ -157,9 +157,25 @@ def _take_graph(url: str) -> tuple[str, str | None]:
 
 
 def read_manifest(path: str | Path) -> dict | None:
-    """What a persistent store at ``path`` holds (its manifest), or None when it is not one of irgraph's."""
+    """What a persistent store at ``path`` holds (its manifest), or None when it is not one of irgraph's.
+
+    A manifest that is not a JSON object is not one of irgraph's either.
+    """
     manifest = Path(path) / MANIFEST_NAME
     try:
-        return json.loads(manifest.read_text(encoding="utf-8"))
+        found = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return found if isinstance(found, dict) else None
+
+
+def filled_by_this_version(manifest: dict) -> bool:
+    """Whether a store's manifest says it was filled by an ``irgraph load`` that refuses RDF 1.2 triple terms.
+
+    >>> filled_by_this_version({"irgraph-store": STORE_VERSION}), filled_by_this_version({"irgraph-store": 1})
+    (True, False)
+    >>> filled_by_this_version({"irgraph-store": "2"})
+    False
+    """
+    version = manifest.get("irgraph-store")
+    return isinstance(version, int) and version >= STORE_VERSION
