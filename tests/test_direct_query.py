@@ -130,7 +130,8 @@ def test_ask_answers_and_their_exit_codes(both, bundled_store, text, code):
     assert direct == full and direct[0] == code
 
 
-@pytest.mark.parametrize("text", ["SELECT ?x WHERE { ?x ?y }", "SELECT ?x WHERE { ?x nope:p ?y }",
+@pytest.mark.parametrize("text", ["SELECT ?x WHERE { ?x ?y }", "SELECT ?x WHERE { ?x nope:p ?y }", "claim-ledgr",
+                                  "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }",
                                   "SELECT (1/0 AS ?x) (STRDT('a', xsd:integer) + 1 AS ?y) WHERE {}",
                                   "SELECT * WHERE { BIND(<<( ir:a ir:b ir:c )>> AS ?t) }"])
 def test_errors_are_the_full_paths_errors(both, bundled_store, text):
@@ -174,7 +175,7 @@ def test_the_command_imports_no_rdflib(bundled_store):
     assert '"kind"' in run.stdout
 
 
-@pytest.mark.parametrize("case", ["table", "turtle", "param", "data", "graph-query", "unknown-name", "old-store",
+@pytest.mark.parametrize("case", ["table", "turtle", "param", "data", "graph-query", "old-store",
                                   "not-a-store", "memory"])
 def test_what_the_direct_path_does_not_take_goes_to_the_full_path(bundled_store, tmp_path, case):
     store, text, fmt, params, data = bundled_store, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "json", (), ()
@@ -186,8 +187,6 @@ def test_what_the_direct_path_does_not_take_goes_to_the_full_path(bundled_store,
         data = (str(tmp_path),)
     elif case == "graph-query":
         text = "CONSTRUCT WHERE { ?s ?p ?o }"
-    elif case == "unknown-name":
-        text = "no-such-query"
     elif case == "old-store":
         old = tmp_path / "old"
         irgraph.fill_store(old)

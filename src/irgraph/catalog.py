@@ -82,6 +82,25 @@ def saved_query(name: str) -> SavedQuery:
         raise UsageError(f"no query named {name!r}; the catalog has: {names}") from None
 
 
+def saved_or_text(name_or_text: str) -> tuple[str, SavedQuery | None]:
+    """The text to run for a catalog name or a query text, and the saved query when it is one.
+
+    A name that is not in the catalog (a word like ``claim-ledgr``) is a
+    :class:`UsageError` listing the names, not a query text.
+
+    >>> saved_or_text("summary-counts")[1].name
+    'summary-counts'
+    >>> saved_or_text("ASK {}")
+    ('ASK {}', None)
+    """
+    saved = catalog().get(name_or_text)
+    if saved is not None:
+        return saved.text, saved
+    if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name_or_text.strip()):
+        raise UsageError(f"no query named {name_or_text!r}; the catalog has: {', '.join(catalog())}")
+    return name_or_text, None
+
+
 #: name patterns of the queries irgraph runs for itself: checks, counts, the dataset description, describe's and validate's helpers
 INTERNAL = re.compile(r"(-violation$|^construct-void-|^count-|^describe-|^summary-counts$|^vocabulary-)")
 

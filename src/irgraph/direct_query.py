@@ -21,8 +21,8 @@ path of :mod:`irgraph.query`:
   read by rdflib in the query's child, as the full path does.
 
 Anything else (other formats, parameters, ``--data``, a store that is not
-irgraph's or is of an older version, a CONSTRUCT or DESCRIBE query, a catalog
-name that does not exist) is not handled here: :func:`direct_answer` returns
+irgraph's or is of an older version, or a CONSTRUCT or
+DESCRIBE query) is not handled here: :func:`direct_answer` returns
 ``None`` and the caller takes the full path, which gives the answer or the
 error. ``tests/test_direct_query.py`` holds both paths to the same bytes.
 """
@@ -35,11 +35,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .catalog import catalog
+from .catalog import saved_or_text
 from .errors import IrgraphError
 from .guard import ASK, SELECT, QueryLimits, inspect_query
-from .prefixes import prefixes
-from .running import Collector, engine_failed, no_triple_terms, oxigraph_syntax_error, term_size, within
+from .running import Collector, oxigraph_answer, oxigraph_errors, take_solutions, within
 from .sparql_json import ask_json, bnode_json, iri_json, literal_json, select_json
 from .store_spec import PERSISTENT, filled_by_this_version, parse_store, read_manifest
 
@@ -104,23 +103,15 @@ def _answer(store: ox.Store, text: str, limits: QueryLimits,
     """
     if inspect_query(text, limits) not in (SELECT, ASK):
         return None
-    try:
-        answer = store.query(text, prefixes=prefixes(), default_graph=ox.DefaultGraph(),
-                             named_graphs=list(store.named_graphs()))
+    with oxigraph_errors(text):
+        answer = oxigraph_answer(store, text)
         if isinstance(answer, ox.QueryBoolean):
             return ASK, bool(answer), None, ask_json(bool(answer))
         assert isinstance(answer, ox.QuerySolutions)  # the text check said SELECT or ASK
-        variables = [v.value for v in answer.variables]
-        solutions = collector.take(answer, lambda s: sum(term_size(t) for t in s if t is not None))
+        variables, solutions = take_solutions(answer, collector)
         rows = [{name: term for name, term in zip(variables, solution, strict=True) if term is not None}
                 for solution in solutions]
         return SELECT, None, collector.truncated, select_json(variables, rows, _term_json)
-    except SyntaxError as error:
-        raise oxigraph_syntax_error(text, error) from None
-    except TypeError as error:  # an RDF 1.2 triple term, which the full path cannot hold either
-        raise no_triple_terms(error) from None
-    except (OSError, RuntimeError, ValueError) as error:
-        raise engine_failed(error) from None
 
 
 def direct_answer(store: str, name_or_text: str, fmt: str | None, *, data: tuple = (), params: tuple = (),
@@ -139,10 +130,7 @@ def direct_answer(store: str, name_or_text: str, fmt: str | None, *, data: tuple
     path = _current_store(store)
     if path is None:
         return None
-    saved = catalog().get(name_or_text)
-    if saved is None and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name_or_text.strip()):
-        return None  # a name not in the catalog: the full path lists the names
-    text = saved.text if saved is not None else name_or_text
+    text, _ = saved_or_text(name_or_text)  # a name not in the catalog: the UsageError listing the names
     try:
         opened = ox.Store.read_only(str(path))
     except OSError:

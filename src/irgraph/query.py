@@ -31,16 +31,14 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
-from .catalog import SavedQuery, catalog, saved_query
+from .catalog import SavedQuery, saved_or_text, saved_query
 from .defaults import DEFAULT_TIMEOUT
 from .deprecation import callable_module
 from .errors import IrgraphError, QueryError, UsageError
 from .guard import ASK, GRAPH, SELECT, QueryLimits, inspect_query
 from .namespaces import compact, expand, prefixes
 from .running import Collector as _Collector
-from .running import engine_failed as _engine_failed
-from .running import no_triple_terms as _no_triple_terms
-from .running import oxigraph_syntax_error as _oxigraph_syntax_error
+from .running import oxigraph_answer, oxigraph_errors, take_solutions
 from .running import syntax_error as _syntax_error
 from .running import term_size as _term_size
 from .running import within as _within
@@ -174,10 +172,8 @@ def parse_param(value: str) -> URIRef | Literal:
 def _oxigraph_result(store: ox.Store, text: str, bindings: Mapping[str, Any], collector: _Collector) -> QueryResult:
     substitutions = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
     convert = rdflib_converter()
-    try:
-        # the dataset is given, so FROM / FROM NAMED in the text cannot change it
-        answer = store.query(text, prefixes=prefixes(), substitutions=substitutions or None,
-                             default_graph=ox.DefaultGraph(), named_graphs=list(store.named_graphs()))
+    with oxigraph_errors(text):
+        answer = oxigraph_answer(store, text, substitutions)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(ASK, boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):
@@ -185,18 +181,11 @@ def _oxigraph_result(store: ox.Store, text: str, bindings: Mapping[str, Any], co
             with many_objects():
                 converted = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in triples]
             return QueryResult(GRAPH, triples=converted, truncated=collector.truncated)
-        variables = [v.value for v in answer.variables]
-        solutions = collector.take(answer, lambda s: sum(_term_size(t) for t in s if t is not None))
+        variables, solutions = take_solutions(answer, collector)
         with many_objects():
             rows = [{name: convert(term) for name, term in zip(variables, solution, strict=True) if term is not None}
                     for solution in solutions]
         return QueryResult(SELECT, variables=variables, rows=rows, truncated=collector.truncated)
-    except SyntaxError as error:
-        raise _oxigraph_syntax_error(text, error) from None
-    except TypeError as error:  # an RDF 1.2 triple term, which rdflib cannot hold
-        raise _no_triple_terms(error) from None
-    except (OSError, RuntimeError, ValueError) as error:
-        raise _engine_failed(error) from None
 
 
 def _parsed_by_rdflib(text: str):
@@ -258,15 +247,6 @@ def _plain(term):
     if isinstance(term, Literal) and term.datatype is not None and str(term.datatype).endswith("#string") and not term.language:
         return Literal(str(term))
     return term
-
-
-def _saved_or_text(name_or_text: str) -> tuple[str, SavedQuery | None]:
-    saved = catalog().get(name_or_text)
-    if saved is not None:
-        return saved.text, saved
-    if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name_or_text.strip()):
-        raise UsageError(f"no query named {name_or_text!r}; the catalog has: {', '.join(catalog())}")
-    return name_or_text, None
 
 
 def bind_params(graph: Graph, saved: SavedQuery | None, params: Mapping[str, object]) -> dict:
@@ -381,7 +361,7 @@ def query_graph(graph: Graph, name_or_text: str, params: Mapping[str, object] | 
         warnings.warn("give SPARQL parameters as query(graph, name, params={...}); "
                       "keyword parameters are deprecated", DeprecationWarning, stacklevel=2)
         params = {**legacy_params, **(params or {})}
-    text, saved = _saved_or_text(name_or_text)
+    text, saved = saved_or_text(name_or_text)
     return run_query(graph, text, params, timeout=timeout, isolate=isolate, limits=limits, then=then, saved=saved)
 
 

@@ -12,12 +12,16 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
+
+import pyoxigraph as ox
 
 from . import sandbox
 from .errors import IrgraphError, QueryError, QueryTimeout, UsageError
 from .guard import QueryLimits
+from .prefixes import prefixes
 from .processes import ChildTimeout, can_fork, in_child
 
 #: how often (in rows) a long conversion looks at the clock
@@ -182,3 +186,35 @@ def engine_failed(error: Exception) -> IrgraphError:
     if isinstance(error, PermissionError):
         return QueryError("the query tried to open a network connection, which irgraph does not allow")
     return QueryError(f"the query failed: {' '.join(message.split())[:300]}")
+
+
+# --- Oxigraph's answer ----------------------------------------------------------------------
+
+def oxigraph_answer(store: ox.Store, text: str, substitutions: dict[ox.Variable, Any] | None = None):
+    """Oxigraph's answer to ``text``: the project's prefixes predeclared, the dataset given.
+
+    The dataset is the store's default graph and its named graphs, given to
+    the engine explicitly, so ``FROM`` / ``FROM NAMED`` in the text cannot
+    change it. Run it inside :func:`oxigraph_errors`.
+    """
+    return store.query(text, prefixes=prefixes(), substitutions=substitutions or None,
+                       default_graph=ox.DefaultGraph(), named_graphs=list(store.named_graphs()))
+
+
+def take_solutions(answer: ox.QuerySolutions, collector: Collector) -> tuple[list[str], list[ox.QuerySolution]]:
+    """The variables of a SELECT answer and its solutions, taken within the collector's limits."""
+    variables = [v.value for v in answer.variables]
+    return variables, collector.take(answer, lambda s: sum(term_size(t) for t in s if t is not None))
+
+
+@contextmanager
+def oxigraph_errors(text: str) -> Iterator[None]:
+    """Oxigraph's errors while parsing, evaluating or reading the answer to ``text``, as irgraph states them."""
+    try:
+        yield
+    except SyntaxError as error:
+        raise oxigraph_syntax_error(text, error) from None
+    except TypeError as error:  # an RDF 1.2 triple term, which rdflib (and so irgraph's answers) cannot hold
+        raise no_triple_terms(error) from None
+    except (OSError, RuntimeError, ValueError) as error:
+        raise engine_failed(error) from None
